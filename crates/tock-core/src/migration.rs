@@ -1,0 +1,1 @@
+//! Google Authenticator transfer codes (`otpauth-migration://offline?data=…`). Issue 3.

@@ -1,0 +1,1 @@
+//! Finding and decoding QR codes in image buffers. Issue 3.

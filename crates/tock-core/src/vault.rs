@@ -1,0 +1,390 @@
+//! The vault's rules, over two storage traits: secrets (the OS keychain) and the metadata document (a file).
+//!
+//! The invariant kept here: after every operation, successful or not, each account in the document has its
+//! secret in the keychain and no secret is stored that the document does not list. Writes happen in the
+//! order that makes a failure undoable, and a failure undoes what was done before it.
+use crate::account::{DocError, Lookup};
+use crate::otp::{self, Code, DigitsPolicy, OtpKind, ParamError};
+use crate::{Account, AccountId, OtpParams, Secret, VaultDoc};
+
+/// Where secrets are kept: one item per account, keyed by vault id and account id.
+pub trait SecretStore {
+    /// Stores (or replaces) the secret of `id`. `label` is a human description for keychain browsers.
+    fn put(&self, vault_id: &str, id: &AccountId, label: &str, secret: &Secret) -> Result<(), StoreError>;
+    /// The secret of `id`, or `None` when there is no such item.
+    fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError>;
+    /// Deletes the secret of `id`; deleting a missing item is not an error.
+    fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
+}
+
+/// Where the vault document is kept.
+pub trait DocStore {
+    /// The document's text, or `None` when there is no vault yet.
+    fn load(&self) -> Result<Option<String>, StoreError>;
+    /// Replaces the document atomically.
+    fn save(&self, text: &str) -> Result<(), StoreError>;
+}
+
+/// A storage failure, already phrased for people: what is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct StoreError(pub String);
+
+/// Why a vault operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The keychain or the file could not be used.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The vault document is damaged or too new.
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    /// No account matches.
+    #[error("no account matches \"{0}\"; run `tock list` to see the accounts")]
+    NotFound(String),
+    /// Several accounts match a search.
+    #[error("\"{query}\" matches {} accounts: {}; use an id or a longer search", .matches.len(), .matches.join(", "))]
+    Ambiguous {
+        /// The search text.
+        query: String,
+        /// "id  label" of each match.
+        matches: Vec<String>,
+    },
+    /// The document lists an account whose keychain item is gone.
+    #[error("the secret of {0} is missing from the keychain; restore it from a backup, or remove the account and enrol it again")]
+    SecretMissing(String),
+    /// Parameters out of range.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+}
+
+/// What is needed to add an account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// The service.
+    pub issuer: String,
+    /// The account at that service.
+    pub name: String,
+    /// The key.
+    pub secret: Secret,
+    /// Kind, algorithm, digits, period or counter.
+    pub params: OtpParams,
+    /// Free text.
+    pub notes: String,
+}
+
+/// An open vault: the document in memory, the stores behind it.
+pub struct Vault<S: SecretStore, D: DocStore> {
+    secrets: S,
+    file: D,
+    doc: VaultDoc,
+}
+
+impl<S: SecretStore, D: DocStore> Vault<S, D> {
+    /// Opens the vault in `file`, or starts an empty one with `new_vault_id` (written on the first change).
+    pub fn open(secrets: S, file: D, new_vault_id: impl FnOnce() -> String) -> Result<Self, VaultError> {
+        let doc = match file.load()? {
+            Some(text) => VaultDoc::from_json(&text)?,
+            None => VaultDoc::new(new_vault_id()),
+        };
+        Ok(Vault { secrets, file, doc })
+    }
+
+    /// Re-reads the document from its store (another process, such as the CLI, may have changed it).
+    pub fn reload(&mut self) -> Result<(), VaultError> {
+        if let Some(text) = self.file.load()? {
+            self.doc = VaultDoc::from_json(&text)?;
+        }
+        Ok(())
+    }
+
+    /// The document (accounts in display order).
+    pub fn doc(&self) -> &VaultDoc {
+        &self.doc
+    }
+
+    /// The secret store.
+    pub fn secrets(&self) -> &S {
+        &self.secrets
+    }
+
+    /// Finds one account by id or search text.
+    pub fn find(&self, query: &str) -> Result<&Account, VaultError> {
+        match self.doc.lookup(query) {
+            Lookup::One(a) => Ok(a),
+            Lookup::None => Err(VaultError::NotFound(query.to_owned())),
+            Lookup::Many(found) => Err(VaultError::Ambiguous {
+                query: query.to_owned(),
+                matches: found.iter().map(|a| format!("{}  {}", a.id, a.label())).collect(),
+            }),
+        }
+    }
+
+    /// Adds an account: the secret first, then the document; if the document cannot be written the secret is
+    /// deleted again, so nothing half-written remains.
+    pub fn add(&mut self, new: NewAccount, id: AccountId, now: u64, policy: DigitsPolicy) -> Result<&Account, VaultError> {
+        new.params.validate(policy)?;
+        let account = Account { id, issuer: new.issuer, name: new.name, params: new.params, added_at: now, notes: new.notes };
+        self.secrets.put(&self.doc.vault_id, &account.id, &account.label(), &new.secret)?;
+        self.doc.accounts.push(account);
+        if let Err(e) = self.save() {
+            let account = self.doc.accounts.pop().expect("just pushed");
+            let _ = self.secrets.delete(&self.doc.vault_id, &account.id);
+            return Err(e);
+        }
+        Ok(self.doc.accounts.last().expect("just pushed"))
+    }
+
+    /// Removes an account: the document first, then the secret; if the secret cannot be deleted the account
+    /// goes back into the document, so no secret is left that the document does not know.
+    pub fn remove(&mut self, id: &AccountId) -> Result<Account, VaultError> {
+        let index = self.index(id)?;
+        let account = self.doc.accounts.remove(index);
+        if let Err(e) = self.save() {
+            self.doc.accounts.insert(index, account);
+            return Err(e);
+        }
+        if let Err(e) = self.secrets.delete(&self.doc.vault_id, &account.id) {
+            self.doc.accounts.insert(index, account);
+            let _ = self.save();
+            return Err(e.into());
+        }
+        Ok(account)
+    }
+
+    /// Renames an account.
+    pub fn rename(&mut self, id: &AccountId, issuer: String, name: String) -> Result<(), VaultError> {
+        let index = self.index(id)?;
+        let old = self.doc.accounts[index].clone();
+        self.doc.accounts[index].issuer = issuer;
+        self.doc.accounts[index].name = name;
+        self.save_or_restore(index, old)
+    }
+
+    /// Sets an account's notes.
+    pub fn set_notes(&mut self, id: &AccountId, notes: String) -> Result<(), VaultError> {
+        let index = self.index(id)?;
+        let old = self.doc.accounts[index].clone();
+        self.doc.accounts[index].notes = notes;
+        self.save_or_restore(index, old)
+    }
+
+    /// Moves an account to position `to`.
+    pub fn move_to(&mut self, id: &AccountId, to: usize) -> Result<(), VaultError> {
+        let before = self.doc.accounts.clone();
+        if !self.doc.move_to(id, to) {
+            return Err(VaultError::NotFound(id.to_string()));
+        }
+        if let Err(e) = self.save() {
+            self.doc.accounts = before;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The secret of an account (from the keychain).
+    pub fn secret(&self, id: &AccountId) -> Result<Secret, VaultError> {
+        let account = &self.doc.accounts[self.index(id)?];
+        self.secrets.get(&self.doc.vault_id, id)?.ok_or_else(|| VaultError::SecretMissing(account.label()))
+    }
+
+    /// The current code of a TOTP or Steam account at `now` (Unix seconds), or the HOTP code for the stored
+    /// counter; for HOTP the counter is advanced and saved before the code is returned.
+    pub fn use_code(&mut self, id: &AccountId, now: u64) -> Result<Code, VaultError> {
+        let secret = self.secret(id)?;
+        let index = self.index(id)?;
+        let account = &self.doc.accounts[index];
+        let code = otp::code_at(&secret, &account.params, now);
+        if let OtpKind::Hotp { counter } = account.params.kind {
+            let old = account.clone();
+            self.doc.accounts[index].params.kind = OtpKind::Hotp { counter: counter.saturating_add(1) };
+            self.save_or_restore(index, old)?;
+        }
+        Ok(code)
+    }
+
+    fn index(&self, id: &AccountId) -> Result<usize, VaultError> {
+        self.doc.accounts.iter().position(|a| &a.id == id).ok_or_else(|| VaultError::NotFound(id.to_string()))
+    }
+
+    fn save(&self) -> Result<(), VaultError> {
+        Ok(self.file.save(&self.doc.to_json())?)
+    }
+
+    fn save_or_restore(&mut self, index: usize, old: Account) -> Result<(), VaultError> {
+        if let Err(e) = self.save() {
+            self.doc.accounts[index] = old;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+/// In-memory stores for unit tests of the core, with switchable failures.
+pub mod memory {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+
+    /// A keychain in memory.
+    #[derive(Default)]
+    pub struct MemorySecrets {
+        /// Stored items by (vault id, account id).
+        pub items: RefCell<HashMap<(String, AccountId), Secret>>,
+        /// When set, every call fails as a locked keychain would.
+        pub locked: Cell<bool>,
+    }
+
+    impl MemorySecrets {
+        fn check(&self) -> Result<(), StoreError> {
+            if self.locked.get() {
+                return Err(StoreError("the keychain is locked; unlock it and try again".into()));
+            }
+            Ok(())
+        }
+    }
+
+    impl SecretStore for MemorySecrets {
+        fn put(&self, vault_id: &str, id: &AccountId, _label: &str, secret: &Secret) -> Result<(), StoreError> {
+            self.check()?;
+            self.items.borrow_mut().insert((vault_id.to_owned(), id.clone()), secret.clone());
+            Ok(())
+        }
+        fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError> {
+            self.check()?;
+            Ok(self.items.borrow().get(&(vault_id.to_owned(), id.clone())).cloned())
+        }
+        fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
+            self.check()?;
+            self.items.borrow_mut().remove(&(vault_id.to_owned(), id.clone()));
+            Ok(())
+        }
+    }
+
+    /// A vault file in memory.
+    #[derive(Default)]
+    pub struct MemoryDoc {
+        /// The saved text.
+        pub text: RefCell<Option<String>>,
+        /// When set, saving fails as a full disk would.
+        pub read_only: Cell<bool>,
+    }
+
+    impl DocStore for MemoryDoc {
+        fn load(&self) -> Result<Option<String>, StoreError> {
+            Ok(self.text.borrow().clone())
+        }
+        fn save(&self, text: &str) -> Result<(), StoreError> {
+            if self.read_only.get() {
+                return Err(StoreError("the vault file could not be written: no space left on device".into()));
+            }
+            *self.text.borrow_mut() = Some(text.to_owned());
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::memory::{MemoryDoc, MemorySecrets};
+    use super::*;
+
+    fn new_account(issuer: &str) -> NewAccount {
+        NewAccount {
+            issuer: issuer.into(),
+            name: "alice".into(),
+            secret: Secret::from_bytes(b"12345678901234567890".to_vec()),
+            params: OtpParams::totp_default(),
+            notes: String::new(),
+        }
+    }
+
+    fn vault() -> Vault<MemorySecrets, MemoryDoc> {
+        Vault::open(MemorySecrets::default(), MemoryDoc::default(), || "vault-1".into()).unwrap()
+    }
+
+    fn id(n: u8) -> AccountId {
+        AccountId::from_random([n; 8])
+    }
+
+    fn assert_consistent(v: &Vault<MemorySecrets, MemoryDoc>) {
+        let saved = v.file.text.borrow().clone().map(|t| VaultDoc::from_json(&t).unwrap());
+        let listed: Vec<AccountId> = saved.map(|d| d.accounts.into_iter().map(|a| a.id).collect()).unwrap_or_default();
+        let mut stored: Vec<AccountId> = v.secrets.items.borrow().keys().map(|(_, id)| id.clone()).collect();
+        stored.sort();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort();
+        assert_eq!(stored, listed_sorted, "keychain items and vault file disagree");
+        assert_eq!(listed, v.doc.accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), "memory and file disagree");
+    }
+
+    #[test]
+    fn add_then_code_then_remove() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        assert_consistent(&v);
+        // RFC 6238 SHA1 vector at T=59 is 94287082 (8 digits); the 6-digit code is its last 6 digits.
+        assert_eq!(v.use_code(&id(1), 59).unwrap().code, "287082");
+        v.remove(&id(1)).unwrap();
+        assert_consistent(&v);
+        assert!(v.doc().accounts.is_empty());
+    }
+
+    #[test]
+    fn failed_file_write_leaves_no_secret_behind() {
+        let mut v = vault();
+        v.file.read_only.set(true);
+        let err = v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap_err();
+        assert!(err.to_string().contains("no space left"), "{err}");
+        assert!(v.secrets.items.borrow().is_empty());
+        assert!(v.doc().accounts.is_empty());
+    }
+
+    #[test]
+    fn locked_keychain_adds_nothing_and_removes_nothing() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.secrets.locked.set(true);
+        let err = v.add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual).unwrap_err();
+        assert!(err.to_string().contains("locked"), "{err}");
+        let err = v.remove(&id(1)).unwrap_err();
+        assert!(err.to_string().contains("locked"), "{err}");
+        v.secrets.locked.set(false);
+        assert_consistent(&v);
+        assert_eq!(v.doc().accounts.len(), 1);
+    }
+
+    #[test]
+    fn hotp_advances_the_saved_counter() {
+        let mut v = vault();
+        let mut new = new_account("Bank");
+        new.params.kind = OtpKind::Hotp { counter: 0 };
+        v.add(new, id(1), 100, DigitsPolicy::Manual).unwrap();
+        let codes: Vec<String> = (0..3).map(|_| v.use_code(&id(1), 0).unwrap().code).collect();
+        assert_eq!(codes, ["755224", "287082", "359152"], "RFC 4226 Appendix D, counters 0-2");
+        let saved = VaultDoc::from_json(v.file.text.borrow().as_deref().unwrap()).unwrap();
+        assert_eq!(saved.accounts[0].params.counter(), Some(3));
+    }
+
+    #[test]
+    fn missing_secret_is_reported_by_name() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.secrets.items.borrow_mut().clear();
+        let err = v.use_code(&id(1), 0).unwrap_err();
+        assert!(err.to_string().contains("GitHub (alice)") && err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn rename_move_and_ambiguous_search() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual).unwrap();
+        assert!(matches!(v.find("alice"), Err(VaultError::Ambiguous { .. })));
+        v.rename(&id(2), "Codeberg".into(), "al".into()).unwrap();
+        v.move_to(&id(2), 0).unwrap();
+        let reopened = Vault::open(MemorySecrets::default(), MemoryDoc { text: v.file.text.clone(), ..Default::default() }, || unreachable!()).unwrap();
+        assert_eq!(reopened.doc().accounts[0].issuer, "Codeberg");
+        assert_eq!(reopened.doc().vault_id, "vault-1");
+    }
+}

@@ -1,0 +1,191 @@
+//! Tock's storage: secrets in the OS keychain through the `keyring` crate, the vault document (everything
+//! but secrets) in a JSON file written atomically.
+//!
+//! Keychain items: service `tock`, user `<vault id>/<account id>`, one small item per account (so 1,000
+//! accounts fit Windows' 2,560-byte limit per credential, and vaults in different data dirs never collide).
+#![deny(missing_docs)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tock_core::vault::{DocStore, SecretStore, StoreError, Vault, VaultError};
+use tock_core::{AccountId, Secret};
+
+/// The keychain service name of every Tock item.
+pub const KEYCHAIN_SERVICE: &str = "tock";
+
+/// The file name of the vault document inside the data dir.
+pub const VAULT_FILE: &str = "vault.json";
+
+/// A vault backed by the OS keychain and a file.
+pub type DiskVault = Vault<KeyringSecrets, FileDoc>;
+
+/// Opens the vault in `data_dir` (created on the first change).
+pub fn open_vault(data_dir: &Path) -> Result<DiskVault, VaultError> {
+    let file = FileDoc::new(data_dir.join(VAULT_FILE));
+    Vault::open(KeyringSecrets, file, || random_hex::<16>())
+}
+
+/// The data dir: the override if given (from `--data-dir` or `TOCK_DATA_DIR`), else the platform's data
+/// dir (`~/.local/share/tock` on Linux).
+pub fn data_dir(overridden: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    if let Some(dir) = overridden {
+        return Ok(dir);
+    }
+    dirs::data_dir()
+        .map(|d| d.join("tock"))
+        .ok_or_else(|| StoreError("no data folder could be found for this user; pass --data-dir DIR or set TOCK_DATA_DIR".into()))
+}
+
+/// A fresh random account id.
+pub fn new_account_id() -> AccountId {
+    AccountId::from_random(random_bytes::<8>())
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the OS random number generator failed");
+    bytes
+}
+
+fn random_hex<const N: usize>() -> String {
+    random_bytes::<N>().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Secrets in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
+pub struct KeyringSecrets;
+
+impl KeyringSecrets {
+    fn entry(vault_id: &str, id: &AccountId) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(KEYCHAIN_SERVICE, &format!("{vault_id}/{id}")).map_err(keychain_error)
+    }
+}
+
+impl SecretStore for KeyringSecrets {
+    fn put(&self, vault_id: &str, id: &AccountId, _label: &str, secret: &Secret) -> Result<(), StoreError> {
+        Self::entry(vault_id, id)?.set_secret(secret.as_bytes()).map_err(keychain_error)
+    }
+
+    fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError> {
+        match Self::entry(vault_id, id)?.get_secret() {
+            Ok(bytes) => Ok(Some(Secret::from_bytes(bytes))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
+        match Self::entry(vault_id, id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+}
+
+/// Turns a keyring error into one sentence saying what is wrong and what to do. Never includes secret
+/// bytes (keyring's `BadEncoding` carries them in its payload; only our own words are used).
+fn keychain_error(e: keyring::Error) -> StoreError {
+    use keyring::Error as E;
+    let text = match e {
+        E::NoDefaultStore => "the OS keychain is not reachable (no Secret Service on the session bus); start your keyring (GNOME Keyring, KWallet or KeePassXC with Secret Service enabled) and try again".to_owned(),
+        E::NoStorageAccess(inner) => format!("the OS keychain refused access ({inner}); unlock your keyring (for example by logging in again or opening Passwords and Keys) and try again"),
+        E::PlatformFailure(inner) => format!("the OS keychain failed ({inner}); check that your keyring is running and unlocked, then try again"),
+        E::NoEntry => "the keychain item is missing".to_owned(),
+        E::BadEncoding(_) | E::BadDataFormat(..) => "a keychain item has unexpected contents; it was not written by Tock".to_owned(),
+        E::TooLong(name, limit) => format!("the keychain refused the item: {name} is longer than its limit of {limit}"),
+        other => format!("the OS keychain failed ({other}); try again"),
+    };
+    StoreError(text)
+}
+
+/// The vault document in a file, replaced atomically (temporary file, fsync, rename, fsync of the folder).
+pub struct FileDoc {
+    path: PathBuf,
+}
+
+impl FileDoc {
+    /// A document at `path` (its folder is created on the first save).
+    pub fn new(path: PathBuf) -> Self {
+        FileDoc { path }
+    }
+
+    /// Where the document lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl DocStore for FileDoc {
+    fn load(&self) -> Result<Option<String>, StoreError> {
+        match fs::read_to_string(&self.path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError(format!("the vault file {} could not be read ({e}); check its permissions", self.path.display()))),
+        }
+    }
+
+    fn save(&self, text: &str) -> Result<(), StoreError> {
+        write_atomically(&self.path, text.as_bytes())
+            .map_err(|e| StoreError(format!("the vault file {} could not be written ({e}); check free space and permissions", self.path.display())))
+    }
+}
+
+/// Writes `bytes` to `path` so that readers see either the old or the new contents, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("vault");
+    let tmp = dir.join(format!(".{name}.{}.tmp", random_hex::<6>()));
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        #[cfg(unix)]
+        fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = FileDoc::new(dir.path().join("sub").join(VAULT_FILE));
+        assert_eq!(doc.load().unwrap(), None);
+        doc.save("one").unwrap();
+        doc.save("two").unwrap();
+        assert_eq!(doc.load().unwrap().as_deref(), Some("two"));
+        let names: Vec<_> = fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [std::ffi::OsString::from(VAULT_FILE)]);
+    }
+
+    #[test]
+    fn unwritable_folder_gives_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        fs::write(&blocker, "x").unwrap();
+        let doc = FileDoc::new(blocker.join(VAULT_FILE));
+        let err = doc.save("x").unwrap_err();
+        assert!(err.0.contains("could not be written"), "{err}");
+    }
+
+    #[test]
+    fn ids_are_random_and_well_formed() {
+        let a = new_account_id();
+        assert!(AccountId::parse(a.as_str()).is_some());
+        assert_ne!(a, new_account_id());
+    }
+}

@@ -1,0 +1,74 @@
+//! The window: Tauri set-up, the code ticker and change notifications.
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Notify;
+
+use crate::ipc::AccountView;
+use crate::state::AppState;
+use crate::{commands, tray};
+
+/// Wakes the ticker when accounts change (their periods may have).
+struct TickerWake(Notify);
+
+/// Milliseconds since the Unix epoch (the only clock reading in Tock's window).
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Opens the window on the vault in `data_dir`.
+pub fn run(data_dir: &Path) -> Result<(), String> {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(AppState::open(data_dir))
+        .manage(TickerWake(Notify::new()))
+        .invoke_handler(tauri::generate_handler![
+            commands::list_accounts,
+            commands::get_codes,
+            commands::preview_add,
+            commands::add_account,
+            commands::rename_account,
+            commands::move_account,
+            commands::delete_account,
+            commands::copy_code,
+        ])
+        .setup(|app| {
+            tray::create(app.handle())?;
+            tauri::async_runtime::spawn(ticker(app.handle().clone()));
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .map_err(|e| format!("the window could not be opened: {e}"))
+}
+
+/// Tells the window, the tray and the ticker that accounts or codes changed.
+pub fn notify_changed(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if let Ok(accounts) = state.accounts() {
+        let _ = app.emit::<Vec<AccountView>>("accounts-changed", accounts);
+    }
+    emit_codes(app);
+    tray::refresh(app);
+    app.state::<TickerWake>().0.notify_one();
+}
+
+fn emit_codes(app: &AppHandle) {
+    if let Ok(snapshot) = app.state::<AppState>().snapshot(now_ms()) {
+        let _ = app.emit("codes-changed", snapshot);
+    }
+}
+
+/// Sleeps until the next period boundary of any account, then sends the new codes. No polling: with
+/// 30-second accounts the window hears from Rust twice a minute.
+async fn ticker(app: AppHandle) {
+    loop {
+        let now = now_ms();
+        let wait = app.state::<AppState>().next_change_ms(now).map(|t| t.saturating_sub(now) + 5).unwrap_or(60_000).min(60_000);
+        let wake = &app.state::<TickerWake>().0;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => emit_codes(&app),
+            _ = wake.notified() => {}
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The types that cross IPC to the web UI. TypeScript twins are generated into ui/src/lib/bindings by
+//! ts-rs (`cargo test -p tock` writes them; CI checks they are committed). Secrets never appear here,
+//! except the setup key a person typed into the add form, travelling in the other direction.
+use serde::{Deserialize, Serialize};
+use tock_core::{Account, Algorithm, OtpKind};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+/// One account as the list shows it.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccountView {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKindName,
+    pub algorithm: AlgorithmName,
+    pub digits: u8,
+    pub period: Option<u32>,
+    #[ts(type = "number | null")]
+    pub counter: Option<u64>,
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub added_at: u64,
+    pub notes: String,
+}
+
+/// "totp", "hotp" or "steam".
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum OtpKindName {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+/// "SHA1", "SHA256" or "SHA512".
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[ts(export)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum AlgorithmName {
+    SHA1,
+    SHA256,
+    SHA512,
+}
+
+impl From<Algorithm> for AlgorithmName {
+    fn from(a: Algorithm) -> Self {
+        match a {
+            Algorithm::Sha1 => AlgorithmName::SHA1,
+            Algorithm::Sha256 => AlgorithmName::SHA256,
+            Algorithm::Sha512 => AlgorithmName::SHA512,
+        }
+    }
+}
+
+impl From<AlgorithmName> for Algorithm {
+    fn from(a: AlgorithmName) -> Self {
+        match a {
+            AlgorithmName::SHA1 => Algorithm::Sha1,
+            AlgorithmName::SHA256 => Algorithm::Sha256,
+            AlgorithmName::SHA512 => Algorithm::Sha512,
+        }
+    }
+}
+
+fn kind_name(kind: OtpKind) -> OtpKindName {
+    match kind {
+        OtpKind::Totp { .. } => OtpKindName::Totp,
+        OtpKind::Hotp { .. } => OtpKindName::Hotp,
+        OtpKind::Steam { .. } => OtpKindName::Steam,
+    }
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        AccountView {
+            id: a.id.to_string(),
+            issuer: a.issuer.clone(),
+            name: a.name.clone(),
+            kind: kind_name(a.params.kind),
+            algorithm: a.params.algorithm.into(),
+            digits: a.params.digits,
+            period: a.params.period(),
+            counter: a.params.counter(),
+            added_at: a.added_at,
+            notes: a.notes.clone(),
+        }
+    }
+}
+
+/// The code of one account; codes are what the UI gets, never secrets.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CodeView {
+    pub id: String,
+    pub code: String,
+    /// The code of the following period (TOTP and Steam).
+    pub next_code: Option<String>,
+    #[ts(type = "number | null")]
+    pub valid_from_ms: Option<u64>,
+    /// When the next code takes over; null for HOTP.
+    #[ts(type = "number | null")]
+    pub valid_until_ms: Option<u64>,
+}
+
+/// All current codes, sent on `codes-changed` and by `get_codes`.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CodesSnapshot {
+    #[ts(type = "number")]
+    pub generated_at_ms: u64,
+    pub codes: Vec<CodeView>,
+}
+
+/// An account typed in by hand (the sites' "can't scan? enter this key").
+#[derive(Deserialize, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ManualEntry {
+    pub issuer: String,
+    pub name: String,
+    /// The setup key; zeroized when dropped.
+    #[ts(type = "string")]
+    pub secret: Zeroizing<String>,
+    pub kind: OtpKindName,
+    pub algorithm: AlgorithmName,
+    pub digits: u8,
+    pub period: u32,
+    #[ts(type = "number")]
+    pub counter: u64,
+}
+
+/// What the add dialog sends.
+#[derive(Deserialize, Debug, TS)]
+#[serde(tag = "type", rename_all = "lowercase")]
+#[ts(export)]
+pub enum AddRequest {
+    Uri {
+        #[ts(type = "string")]
+        uri: Zeroizing<String>,
+    },
+    Manual(ManualEntry),
+}
+
+/// What an add request would create (no secret).
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AddPreview {
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKindName,
+    pub algorithm: AlgorithmName,
+    pub digits: u8,
+    pub period: Option<u32>,
+    #[ts(type = "number | null")]
+    pub counter: Option<u64>,
+}
+
+/// Error kinds the UI can react to.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    InvalidInput,
+    Keychain,
+    Storage,
+    NotFound,
+    SecretMissing,
+    Internal,
+}
+
+/// A failed command: a code for the UI's logic and one sentence for people.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        IpcError { code, message: message.into() }
+    }
+}
+
+impl From<tock_core::vault::VaultError> for IpcError {
+    fn from(e: tock_core::vault::VaultError) -> Self {
+        use tock_core::vault::VaultError as E;
+        let code = match &e {
+            E::Store(s) if s.0.contains("keychain") => ErrorCode::Keychain,
+            E::Store(_) | E::Doc(_) => ErrorCode::Storage,
+            E::NotFound(_) | E::Ambiguous { .. } => ErrorCode::NotFound,
+            E::SecretMissing(_) => ErrorCode::SecretMissing,
+            E::Params(_) => ErrorCode::InvalidInput,
+        };
+        IpcError::new(code, capitalise(&e.to_string()))
+    }
+}
+
+/// Messages start with a capital letter in the UI; the CLI prints them after "error: ".
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_ipc_as_code_and_message() {
+        let e = IpcError::new(ErrorCode::SecretMissing, "The secret is missing.");
+        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "secret_missing", "message": "The secret is missing."}));
+    }
+
+    #[test]
+    fn add_requests_parse_from_the_ui_shape() {
+        let uri: AddRequest = serde_json::from_value(serde_json::json!({"type": "uri", "uri": "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP"})).unwrap();
+        assert!(matches!(uri, AddRequest::Uri { .. }));
+        let manual: AddRequest = serde_json::from_value(serde_json::json!({
+            "type": "manual", "issuer": "GitHub", "name": "alice", "secret": "JBSW Y3DP", "kind": "totp",
+            "algorithm": "SHA256", "digits": 8, "period": 30, "counter": 0
+        }))
+        .unwrap();
+        let AddRequest::Manual(m) = manual else { panic!("expected manual") };
+        assert_eq!((m.algorithm, m.digits, m.kind), (AlgorithmName::SHA256, 8, OtpKindName::Totp));
+    }
+}

@@ -1,0 +1,24 @@
+//! `tock`: with no arguments the window; with a subcommand the CLI on the same vault.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod app;
+mod cli;
+mod commands;
+mod ipc;
+mod state;
+mod tray;
+
+use clap::Parser;
+
+fn main() {
+    let args = cli::Cli::parse();
+    let result = tock_store::data_dir(args.data_dir).map_err(|e| e.to_string()).and_then(|dir| match args.command {
+        // The CLI never touches GTK, so it works without a display.
+        Some(command) => tock_store::open_vault(&dir).map_err(|e| e.to_string()).and_then(|mut vault| cli::run(command, &mut vault)),
+        None => app::run(&dir),
+    });
+    if let Err(message) = result {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}

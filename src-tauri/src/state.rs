@@ -1,0 +1,228 @@
+//! The app's state: the open vault and the secrets it has read from the keychain, behind one lock.
+//! Commands and the tray call these methods; they know nothing of Tauri.
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use tock_core::otp::{self, DigitsPolicy};
+use tock_core::vault::NewAccount;
+use tock_core::{AccountId, OtpAuthUri, OtpKind, OtpParams, Secret};
+use tock_store::DiskVault;
+
+use crate::ipc::{AccountView, AddPreview, AddRequest, CodeView, CodesSnapshot, ErrorCode, IpcError, OtpKindName};
+
+type Result<T> = std::result::Result<T, IpcError>;
+
+/// The vault (or why it could not be opened) and a cache of secrets, zeroized when dropped.
+pub struct AppState {
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    vault: std::result::Result<DiskVault, IpcError>,
+    secrets: HashMap<AccountId, Secret>,
+}
+
+impl AppState {
+    /// Opens the vault in `data_dir`; a failure is kept and reported by every command.
+    pub fn open(data_dir: &Path) -> Self {
+        let vault = tock_store::open_vault(data_dir).map_err(IpcError::from);
+        let mut inner = Inner { vault, secrets: HashMap::new() };
+        // A keychain problem at start-up is reported when the UI asks for codes.
+        let _ = inner.load_secrets();
+        AppState { inner: Mutex::new(inner) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Accounts in display order.
+    pub fn accounts(&self) -> Result<Vec<AccountView>> {
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        Ok(vault.doc().accounts.iter().map(AccountView::from).collect())
+    }
+
+    /// Labels and ids for the tray menu.
+    pub fn labels(&self) -> Vec<(AccountId, String)> {
+        let inner = self.lock();
+        match &inner.vault {
+            Ok(v) => v.doc().accounts.iter().map(|a| (a.id.clone(), a.label())).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Every account's current code at `now_ms`; fails when secrets cannot be read from the keychain.
+    pub fn snapshot(&self, now_ms: u64) -> Result<CodesSnapshot> {
+        let mut inner = self.lock();
+        inner.load_secrets()?;
+        let now = now_ms / 1000;
+        let vault = inner.vault_ref()?;
+        let mut codes = Vec::with_capacity(vault.doc().accounts.len());
+        for account in &vault.doc().accounts {
+            let Some(secret) = inner.secrets.get(&account.id) else { continue };
+            let current = otp::code_at(secret, &account.params, now);
+            let next_code = current.valid_until.map(|t| otp::code_at(secret, &account.params, t).code);
+            codes.push(CodeView {
+                id: account.id.to_string(),
+                code: current.code,
+                next_code,
+                valid_from_ms: current.valid_from.map(|t| t * 1000),
+                valid_until_ms: current.valid_until.map(|t| t * 1000),
+            });
+        }
+        Ok(CodesSnapshot { generated_at_ms: now_ms, codes })
+    }
+
+    /// The earliest moment after `now_ms` at which some code changes, if any account is time-based.
+    pub fn next_change_ms(&self, now_ms: u64) -> Option<u64> {
+        let inner = self.lock();
+        let vault = inner.vault.as_ref().ok()?;
+        vault
+            .doc()
+            .accounts
+            .iter()
+            .filter_map(|a| a.params.period())
+            .map(|p| {
+                let p = u64::from(p.max(1)) * 1000;
+                (now_ms / p + 1) * p
+            })
+            .min()
+    }
+
+    /// Checks an add request without saving anything.
+    pub fn preview(&self, request: &AddRequest) -> Result<AddPreview> {
+        let (new, policy) = to_new_account(request)?;
+        new.params.validate(policy).map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e.to_string())))?;
+        Ok(preview_of(&new))
+    }
+
+    /// Adds an account; its secret goes to the keychain, the rest to the vault file.
+    pub fn add(&self, request: &AddRequest, now: u64) -> Result<AccountView> {
+        let (new, policy) = to_new_account(request)?;
+        let secret = new.secret.clone();
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        let view = AccountView::from(vault.add(new, tock_store::new_account_id(), now, policy)?);
+        let id = AccountId::parse(&view.id).expect("ids we make parse");
+        inner.secrets.insert(id, secret);
+        Ok(view)
+    }
+
+    /// Renames an account.
+    pub fn rename(&self, id: &str, issuer: String, name: String) -> Result<AccountView> {
+        let id = parse_id(id)?;
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        vault.rename(&id, issuer.trim().to_owned(), name.trim().to_owned())?;
+        Ok(AccountView::from(vault.doc().get(&id).expect("just renamed")))
+    }
+
+    /// Moves an account to position `to`.
+    pub fn move_to(&self, id: &str, to: usize) -> Result<()> {
+        let id = parse_id(id)?;
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        Ok(vault.move_to(&id, to)?)
+    }
+
+    /// Deletes an account and its keychain item.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let id = parse_id(id)?;
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        vault.remove(&id)?;
+        inner.secrets.remove(&id);
+        Ok(())
+    }
+
+    /// The code to copy now; for HOTP the counter advances.
+    pub fn use_code(&self, id: &str, now: u64) -> Result<String> {
+        let id = parse_id(id)?;
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        Ok(vault.use_code(&id, now)?.code)
+    }
+}
+
+impl Inner {
+    fn vault_ref(&self) -> Result<&DiskVault> {
+        self.vault.as_ref().map_err(Clone::clone)
+    }
+
+    fn vault_mut(&mut self) -> Result<&mut DiskVault> {
+        self.vault.as_mut().map_err(|e| e.clone())
+    }
+
+    /// Reads from the keychain the secrets not yet cached (after start-up or a change by the CLI).
+    fn load_secrets(&mut self) -> Result<()> {
+        let vault = self.vault.as_mut().map_err(|e| e.clone())?;
+        vault.reload()?;
+        let missing: Vec<AccountId> =
+            vault.doc().accounts.iter().map(|a| a.id.clone()).filter(|id| !self.secrets.contains_key(id)).collect();
+        for id in missing {
+            match vault.secret(&id) {
+                Ok(secret) => {
+                    self.secrets.insert(id, secret);
+                }
+                // Shown as a row without a code; `tock code` names the account and what to do.
+                Err(tock_core::vault::VaultError::SecretMissing(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let known: std::collections::HashSet<&AccountId> = vault.doc().accounts.iter().map(|a| &a.id).collect();
+        self.secrets.retain(|id, _| known.contains(id));
+        Ok(())
+    }
+}
+
+fn parse_id(id: &str) -> Result<AccountId> {
+    AccountId::parse(id).ok_or_else(|| IpcError::new(ErrorCode::NotFound, "That account no longer exists."))
+}
+
+fn invalid(message: String) -> IpcError {
+    IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&message))
+}
+
+fn to_new_account(request: &AddRequest) -> Result<(NewAccount, DigitsPolicy)> {
+    match request {
+        AddRequest::Uri { uri } => {
+            let parsed: OtpAuthUri = uri.trim().parse().map_err(|e: tock_core::uri::UriError| invalid(e.to_string()))?;
+            Ok((NewAccount { issuer: parsed.issuer, name: parsed.name, secret: parsed.secret, params: parsed.params, notes: String::new() }, DigitsPolicy::Import))
+        }
+        AddRequest::Manual(m) => {
+            let issuer = m.issuer.trim().to_owned();
+            let name = m.name.trim().to_owned();
+            if issuer.is_empty() && name.is_empty() {
+                return Err(invalid("give the account a name: the site (e.g. GitHub) or your account name there".into()));
+            }
+            let secret = Secret::from_base32(&m.secret).map_err(|e| invalid(e.to_string()))?;
+            let (kind, digits) = match m.kind {
+                OtpKindName::Totp => (OtpKind::Totp { period: m.period }, m.digits),
+                OtpKindName::Hotp => (OtpKind::Hotp { counter: m.counter }, m.digits),
+                OtpKindName::Steam => (OtpKind::Steam { period: 30 }, 5),
+            };
+            let params = OtpParams { kind, algorithm: m.algorithm.into(), digits };
+            Ok((NewAccount { issuer, name, secret, params, notes: String::new() }, DigitsPolicy::Manual))
+        }
+    }
+}
+
+fn preview_of(new: &NewAccount) -> AddPreview {
+    let view = AccountView::from(&tock_core::Account {
+        id: AccountId::from_random([0; 8]),
+        issuer: new.issuer.clone(),
+        name: new.name.clone(),
+        params: new.params,
+        added_at: 0,
+        notes: String::new(),
+    });
+    AddPreview { issuer: view.issuer, name: view.name, kind: view.kind, algorithm: view.algorithm, digits: view.digits, period: view.period, counter: view.counter }
+}
