@@ -1,1 +1,127 @@
-//! Helpers for the end-to-end tests.
+//! The harness of the end-to-end tests: starts tauri-driver (which starts WebKitWebDriver and the real
+//! `tock` binary) on a private data folder, and hands out a WebDriver session.
+//!
+//! Needs an X display (Xvfb), a session bus with an unlocked Secret Service and `tauri-driver` on PATH:
+//! `scripts/test` provides all three. Missing pieces make the tests fail with a message, never skip.
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The `tock` binary under test: `$TOCK_BIN`, else target/debug/tock of this workspace.
+pub fn tock_binary() -> PathBuf {
+    let path = std::env::var_os("TOCK_BIN").map(PathBuf::from).unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        target.join("debug/tock")
+    });
+    assert!(path.exists(), "{} does not exist: build it first with `cargo build -p tock`", path.display());
+    path.canonicalize().unwrap()
+}
+
+/// Runs the CLI on the same data folder as the app.
+pub fn cli(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(tock_binary()).arg("--data-dir").arg(data_dir).args(args).output().expect("tock runs");
+    assert!(out.status.success(), "tock {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(4444);
+
+/// A running app with a WebDriver session; the app and the driver end when this is dropped.
+pub struct App {
+    /// The WebDriver client.
+    pub client: Client,
+    /// The app's data folder.
+    pub data_dir: tempfile::TempDir,
+    driver: Child,
+}
+
+impl App {
+    /// Starts the app on a fresh data folder, optionally seeded through the CLI first.
+    pub async fn start(seed: impl FnOnce(&Path)) -> App {
+        assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run the end-to-end tests through scripts/test (Xvfb)");
+        let data_dir = tempfile::tempdir().unwrap();
+        seed(data_dir.path());
+        let port = NEXT_PORT.fetch_add(2, Ordering::SeqCst);
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .env("TOCK_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver must be on PATH (scripts/setup installs it)");
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": tock_binary() }));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("could not start a WebDriver session on tauri-driver: {e}"),
+            }
+        };
+        App { client, data_dir, driver }
+    }
+
+    /// Waits (up to 10 s) for an element with this `data-testid`.
+    pub async fn find(&self, test_id: &str) -> fantoccini::elements::Element {
+        self.find_css(&format!("[data-testid=\"{test_id}\"]")).await
+    }
+
+    /// Waits (up to 10 s) for an element matching a CSS selector.
+    pub async fn find_css(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css} appeared: {e}"))
+    }
+
+    /// All elements with this `data-testid` now.
+    pub async fn all(&self, test_id: &str) -> Vec<fantoccini::elements::Element> {
+        self.client.find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]"))).await.unwrap()
+    }
+
+    /// Waits until `check` holds, polling every 100 ms for up to 10 s.
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while !check().await {
+            assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Ends the session and the app.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The text on the CLIPBOARD selection of the X display.
+pub fn clipboard() -> String {
+    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip (scripts/setup installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

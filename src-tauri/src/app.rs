@@ -32,6 +32,7 @@ pub fn run(data_dir: &Path) -> Result<(), String> {
             commands::move_account,
             commands::delete_account,
             commands::copy_code,
+            commands::ui_painted,
         ])
         .setup(|app| {
             tray::create(app.handle())?;

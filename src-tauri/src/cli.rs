@@ -31,6 +31,9 @@ pub enum Command {
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+        /// Also read every secret from the keychain and show the current codes (HOTP counters do not advance).
+        #[arg(long)]
+        codes: bool,
     },
     /// Print the current code of one account (for HOTP: the code of the stored counter, then advance it).
     Code {
@@ -100,7 +103,7 @@ pub type CliResult = Result<(), String>;
 pub fn run(command: Command, vault: &mut DiskVault) -> CliResult {
     match command {
         Command::Add(args) => add(args, vault),
-        Command::List { json } => list(vault, json),
+        Command::List { json, codes } => list(vault, json, codes),
         Command::Code { query, at } => code(vault, &query, at),
         Command::Remove { id } => {
             let id = vault.find(&id).map_err(|e| e.to_string())?.id.clone();
@@ -176,6 +179,8 @@ struct ListedAccount<'a> {
     counter: Option<u64>,
     added_at: u64,
     notes: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
 }
 
 impl<'a> From<&'a Account> for ListedAccount<'a> {
@@ -191,14 +196,26 @@ impl<'a> From<&'a Account> for ListedAccount<'a> {
             counter: a.params.counter(),
             added_at: a.added_at,
             notes: &a.notes,
+            code: None,
         }
     }
 }
 
-fn list(vault: &DiskVault, json: bool) -> CliResult {
+fn list(vault: &DiskVault, json: bool, with_codes: bool) -> CliResult {
     let accounts = &vault.doc().accounts;
+    let now = now();
+    let mut codes = Vec::new();
+    if with_codes {
+        for a in accounts {
+            let secret = vault.secret(&a.id).map_err(|e| e.to_string())?;
+            codes.push(Some(tock_core::otp::code_at(&secret, &a.params, now).code));
+        }
+    } else {
+        codes.resize(accounts.len(), None);
+    }
     if json {
-        let listed: Vec<ListedAccount> = accounts.iter().map(ListedAccount::from).collect();
+        let listed: Vec<ListedAccount> =
+            accounts.iter().zip(codes).map(|(a, code)| ListedAccount { code, ..ListedAccount::from(a) }).collect();
         println!("{}", serde_json::to_string_pretty(&listed).expect("serialisable"));
         return Ok(());
     }
@@ -206,7 +223,7 @@ fn list(vault: &DiskVault, json: bool) -> CliResult {
         eprintln!("no accounts yet; add one with `tock add otpauth://…` or open the window with `tock`");
         return Ok(());
     }
-    for a in accounts {
+    for (a, code) in accounts.iter().zip(codes) {
         let algorithm = algorithm_name(a.params.algorithm);
         let digits = a.params.digits;
         let detail = match a.params.kind {
@@ -214,7 +231,10 @@ fn list(vault: &DiskVault, json: bool) -> CliResult {
             OtpKind::Hotp { counter } => format!("hotp {algorithm} {digits} digits, counter {counter}"),
             OtpKind::Steam { .. } => "steam".to_owned(),
         };
-        println!("{}  {:<20} {:<28} {detail}", a.id, a.issuer, a.name);
+        match code {
+            Some(code) => println!("{}  {code:>10}  {:<20} {:<28} {detail}", a.id, a.issuer, a.name),
+            None => println!("{}  {:<20} {:<28} {detail}", a.id, a.issuer, a.name),
+        }
     }
     Ok(())
 }

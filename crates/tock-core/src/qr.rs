@@ -1,1 +1,0 @@
-//! Finding and decoding QR codes in image buffers. Issue 3.

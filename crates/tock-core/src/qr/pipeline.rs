@@ -1,0 +1,213 @@
+//! The search: binarise a grey image several ways, at several scales, and let rqrr find and decode grids.
+//!
+//! Order of work, cheapest useful first:
+//! 1. Images above [`WORK_PIXELS`] are first halved until they fit (bounded cost for 8K screenshots and photos).
+//! 2. At each pyramid level (full resolution, then halved again and again down to [`MIN_LEVEL_SIDE`]):
+//!    - rqrr's own thresholding (a running row average),
+//!    - a block-mean adaptive threshold (8-pixel blocks, 5×5-block window, like ZXing's hybrid binariser),
+//!    - the same on the inverted image, for light-on-dark codes.
+//! 3. The search stops after the first level that adds nothing to what was found before it.
+//!
+//! Grids that fail to decode are retried mirrored. A text found again near the same place is a duplicate.
+use std::borrow::Cow;
+
+use image::GrayImage;
+use rqrr::{BitGrid, PreparedImage};
+
+use super::Found;
+
+/// Larger inputs are halved until they have at most this many pixels (4096×4096).
+const WORK_PIXELS: u64 = 4096 * 4096;
+/// Pyramid levels whose shorter side would be smaller than this are not searched.
+const MIN_LEVEL_SIDE: u32 = 64;
+/// Block size of the adaptive threshold.
+const BLOCK: usize = 8;
+/// A block whose darkest and lightest pixels differ by at most this is "flat".
+const MIN_DYNAMIC_RANGE: u8 = 24;
+
+/// Every QR code found in `img`, in the order found. Bounds are in `img`'s pixel coordinates.
+pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
+    let mut found = Vec::new();
+    if img.width() == 0 || img.height() == 0 {
+        return found;
+    }
+    let mut level: Cow<'_, GrayImage> = Cow::Borrowed(img);
+    let mut scale = 1.0f32;
+    while level.width() as u64 * level.height() as u64 > WORK_PIXELS {
+        level = Cow::Owned(halve(&level));
+        scale *= 2.0;
+    }
+    loop {
+        let before = found.len();
+        search_level(&level, scale, &mut found);
+        if !found.is_empty() && found.len() == before {
+            break;
+        }
+        if level.width().min(level.height()) / 2 < MIN_LEVEL_SIDE {
+            break;
+        }
+        level = Cow::Owned(halve(&level));
+        scale *= 2.0;
+    }
+    found
+}
+
+fn passes() -> u32 {
+    std::env::var("TOCK_QR_PASSES").ok().and_then(|s| s.parse().ok()).unwrap_or(0b111)
+}
+
+/// Runs every binarisation on one pyramid level; `scale` maps level pixels to input pixels.
+fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
+    let (w, h) = (level.width() as usize, level.height() as usize);
+    let data = level.as_raw();
+    let p = passes();
+    if p & 1 != 0 {
+        let mut img = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
+        collect(img.detect_grids(), scale, found);
+    }
+    for invert in [false, true] {
+        if p & (if invert { 4 } else { 2 }) == 0 {
+            continue;
+        }
+        let bits = binarize_blocks(data, w, h, invert);
+        let mut img = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
+        collect(img.detect_grids(), scale, found);
+    }
+}
+
+/// Decodes each grid (retrying it mirrored) and keeps new texts.
+fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, scale: f32, found: &mut Vec<Found>) {
+    for grid in grids {
+        let Some(bytes) = decode_grid(&grid) else { continue };
+        let bounds = grid.bounds.map(|p| (p.x as f32 * scale, p.y as f32 * scale));
+        push_unique(found, Found { text: text_from_bytes(bytes), bounds });
+    }
+}
+
+fn decode_grid<G: BitGrid>(grid: &rqrr::Grid<G>) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    if grid.decode_to(&mut out).is_ok() {
+        return Some(out);
+    }
+    out.clear();
+    rqrr::Grid::new(Mirrored(&grid.grid)).decode_to(&mut out).ok().map(|_| out)
+}
+
+/// A grid read with rows and columns swapped (some codes are printed mirrored).
+struct Mirrored<'a, G>(&'a G);
+
+impl<G: BitGrid> BitGrid for Mirrored<'_, G> {
+    fn size(&self) -> usize {
+        self.0.size()
+    }
+    fn bit(&self, y: usize, x: usize) -> bool {
+        self.0.bit(x, y)
+    }
+}
+
+/// QR byte mode has no reliable charset: UTF-8 if valid, else Shift JIS if valid (Japanese codes and Kanji
+/// mode, which rqrr hands out as Shift JIS bytes), else ISO 8859-1 (the standard's default; keeps every byte).
+fn text_from_bytes(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes);
+            if !had_errors {
+                text.into_owned()
+            } else {
+                bytes.iter().map(|&b| b as char).collect()
+            }
+        }
+    }
+}
+
+/// Adds `f` unless the same text was already found at about the same place.
+fn push_unique(found: &mut Vec<Found>, f: Found) {
+    let radius = |f: &Found| {
+        let (a, c) = (f.bounds[0], f.bounds[2]);
+        ((a.0 - c.0).hypot(a.1 - c.1) / 2.0).max(1.0)
+    };
+    let (cx, cy) = f.center();
+    let duplicate = found.iter().any(|g| {
+        let (gx, gy) = g.center();
+        g.text == f.text && (gx - cx).hypot(gy - cy) < radius(g).max(radius(&f))
+    });
+    if !duplicate {
+        found.push(f);
+    }
+}
+
+/// Halves both sides by averaging 2×2 blocks (a trailing odd row or column is dropped).
+fn halve(img: &GrayImage) -> GrayImage {
+    let (w, h) = (img.width() as usize / 2, img.height() as usize / 2);
+    let src = img.as_raw();
+    let sw = img.width() as usize;
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let r0 = &src[2 * y * sw..];
+        let r1 = &src[(2 * y + 1) * sw..];
+        for x in 0..w {
+            let s = r0[2 * x] as u32 + r0[2 * x + 1] as u32 + r1[2 * x] as u32 + r1[2 * x + 1] as u32;
+            out.push(((s + 2) / 4) as u8);
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes match")
+}
+
+/// Block-mean adaptive threshold; `true` = dark (or light, when `invert`).
+///
+/// Each 8×8 block gets its mean, except flat blocks (little contrast), which take a value below their minimum
+/// (or their neighbours' when that is larger), so flat areas read as background. A pixel is dark when it is at
+/// most the mean of the 5×5 blocks around its block.
+fn binarize_blocks(data: &[u8], w: usize, h: usize, invert: bool) -> Vec<bool> {
+    let px = |v: u8| if invert { 255 - v } else { v };
+    let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+    let mut avg = vec![0u32; bw * bh];
+    for by in 0..bh {
+        let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(h));
+        for bx in 0..bw {
+            let (x0, x1) = (bx * BLOCK, ((bx + 1) * BLOCK).min(w));
+            let (mut sum, mut lo, mut hi) = (0u32, 255u8, 0u8);
+            for y in y0..y1 {
+                for &v in &data[y * w + x0..y * w + x1] {
+                    let v = px(v);
+                    sum += v as u32;
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+            let mut a = sum / ((y1 - y0) * (x1 - x0)) as u32;
+            if hi - lo <= MIN_DYNAMIC_RANGE {
+                a = lo as u32 / 2;
+                if by > 0 && bx > 0 {
+                    let n = (avg[(by - 1) * bw + bx] + 2 * avg[by * bw + bx - 1] + avg[(by - 1) * bw + bx - 1]) / 4;
+                    if (lo as u32) < n {
+                        a = n;
+                    }
+                }
+            }
+            avg[by * bw + bx] = a;
+        }
+    }
+    let mut out = vec![false; w * h];
+    for by in 0..bh {
+        let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(h));
+        let (ya, yb) = (by.saturating_sub(2), (by + 2).min(bh - 1));
+        for bx in 0..bw {
+            let (x0, x1) = (bx * BLOCK, ((bx + 1) * BLOCK).min(w));
+            let (xa, xb) = (bx.saturating_sub(2), (bx + 2).min(bw - 1));
+            let mut sum = 0;
+            for yy in ya..=yb {
+                sum += avg[yy * bw + xa..=yy * bw + xb].iter().sum::<u32>();
+            }
+            let t = sum / ((yb - ya + 1) * (xb - xa + 1)) as u32;
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    out[y * w + x] = px(data[y * w + x]) as u32 <= t;
+                }
+            }
+        }
+    }
+    out
+}

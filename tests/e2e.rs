@@ -1,0 +1,112 @@
+//! The real app, in its real webview, driven like a person would: add an account, see its code and its
+//! ring, copy the code, search, rename and delete.
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tock_e2e::{cli, clipboard, App};
+use tokio::sync::Mutex;
+
+/// One app at a time: the machine has two cores and one X display.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+/// RFC 6238 Appendix B's SHA1 seed.
+const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_through_the_ui_then_see_and_copy_the_code() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = App::start(|_| {}).await;
+
+    let empty = app.find("empty-state").await;
+    assert!(empty.text().await.unwrap().to_lowercase().contains("add"), "the empty state says what to do first");
+
+    app.find("add-button").await.click().await.unwrap();
+    app.find("add-dialog").await;
+    app.find("add-mode-uri").await.click().await.unwrap();
+    let input = app.find("add-uri-input").await;
+    input.send_keys("otpauth://totp/ACME%20Co:alice@example.com?secret=NOT-BASE32!").await.unwrap();
+    let error = app.find("add-error").await;
+    app.eventually("the inline error names the problem", || async { error.text().await.unwrap().to_lowercase().contains("base32") }).await;
+
+    input.clear().await.unwrap();
+    let uri = format!("otpauth://totp/ACME%20Co:alice@example.com?secret={RFC_SEED}&issuer=ACME%20Co");
+    input.send_keys(&uri).await.unwrap();
+    app.eventually("the preview shows the issuer", || async {
+        match app.all("add-preview").await.first() {
+            Some(p) => p.text().await.unwrap().contains("ACME Co"),
+            None => false,
+        }
+    })
+    .await;
+    app.find("add-submit").await.click().await.unwrap();
+
+    let row = app.find("account-row").await;
+    assert_eq!(app.find("account-issuer").await.text().await.unwrap(), "ACME Co");
+    assert_eq!(app.find("account-name").await.text().await.unwrap(), "alice@example.com");
+    let id = row.attr("data-id").await.unwrap().expect("rows carry their id");
+
+    // The code on screen is the one the CLI computes from the same keychain item (retry across a boundary).
+    let shown = app.find("account-code").await;
+    app.eventually("the window shows the CLI's current code", || async {
+        let text = shown.text().await.unwrap();
+        let expected = cli(app.data_dir.path(), &["code", &id, "--at", &now().to_string()]);
+        text.len() == 7 && text.replace(' ', "") == expected
+    })
+    .await;
+
+    let ring = app.find("account-ring").await;
+    let duration = app
+        .client
+        .execute("return getComputedStyle(arguments[0].querySelector('circle:last-of-type') || arguments[0]).animationDuration", vec![serde_json::to_value(&ring).unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(duration.as_str(), Some("30s"), "the ring drains over the 30 s period");
+
+    row.click().await.unwrap();
+    app.find("copied-toast").await;
+    app.eventually("the code is on the clipboard", || async {
+        let expected = cli(app.data_dir.path(), &["code", &id, "--at", &now().to_string()]);
+        clipboard().trim() == expected
+    })
+    .await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_and_confirmed_delete() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = App::start(|dir| {
+        cli(dir, &["add", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP"]);
+        cli(dir, &["add", "otpauth://totp/GitLab:alice?secret=JBSWY3DPEHPK3PXP"]);
+    })
+    .await;
+    app.eventually("both accounts are listed", || async { app.all("account-row").await.len() == 2 }).await;
+
+    app.find("search-input").await.send_keys("lab").await.unwrap();
+    app.eventually("the search keeps GitLab only", || async { app.all("account-row").await.len() == 1 }).await;
+    assert_eq!(app.find("account-issuer").await.text().await.unwrap(), "GitLab");
+    app.find("search-input").await.clear().await.unwrap();
+    app.find("search-input").await.send_keys("zzz").await.unwrap();
+    app.find("no-matches").await;
+    app.find("search-input").await.clear().await.unwrap();
+    app.eventually("both are back", || async { app.all("account-row").await.len() == 2 }).await;
+
+    // Delete the first (GitHub): the dialog shows when it was added; cancel keeps it, confirm removes it.
+    app.all("account-menu").await[0].click().await.unwrap();
+    app.find("delete-action").await.click().await.unwrap();
+    app.find("delete-dialog").await;
+    assert!(!app.find("delete-added-at").await.text().await.unwrap().trim().is_empty(), "the added date is shown");
+    app.find("delete-cancel").await.click().await.unwrap();
+    assert_eq!(app.all("account-row").await.len(), 2);
+    app.all("account-menu").await[0].click().await.unwrap();
+    app.find("delete-action").await.click().await.unwrap();
+    app.find("delete-confirm").await.click().await.unwrap();
+    app.eventually("one account is left", || async { app.all("account-row").await.len() == 1 }).await;
+    let listed: serde_json::Value = serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["issuer"], "GitLab", "the vault lost GitHub, not GitLab");
+    app.close().await;
+}

@@ -1,0 +1,49 @@
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it } from 'vitest';
+import * as ipc from './ipc';
+
+describe('toIpcError', () => {
+  it('keeps IpcError objects', () => {
+    expect(ipc.toIpcError({ code: 'not_found', message: 'No such account.' })).toEqual({
+      code: 'not_found',
+      message: 'No such account.',
+    });
+  });
+  it('wraps strings, Errors and anything else', () => {
+    expect(ipc.toIpcError('command x not found')).toEqual({ code: 'internal', message: 'command x not found' });
+    expect(ipc.toIpcError(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
+    expect(ipc.toIpcError(undefined).code).toBe('internal');
+    expect(ipc.toIpcError({ code: 'weird', message: 'x' }).code).toBe('internal');
+  });
+});
+
+describe('command wrappers', () => {
+  it('pass the documented argument objects', async () => {
+    const seen: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return null;
+    });
+    await ipc.renameAccount('id1', 'GitHub', 'alice');
+    await ipc.moveAccount('id1', 3);
+    await ipc.deleteAccount('id1');
+    await ipc.copyCode('id1');
+    await ipc.previewAdd({ type: 'uri', uri: 'otpauth://totp/A?secret=B' });
+    expect(seen).toEqual([
+      ['rename_account', { id: 'id1', issuer: 'GitHub', name: 'alice' }],
+      ['move_account', { id: 'id1', to: 3 }],
+      ['delete_account', { id: 'id1' }],
+      ['copy_code', { id: 'id1' }],
+      ['preview_add', { request: { type: 'uri', uri: 'otpauth://totp/A?secret=B' } }],
+    ]);
+  });
+
+  it('reject with an IpcError', async () => {
+    mockIPC(() => {
+      throw 'plain string failure';
+    });
+    await expect(ipc.listAccounts()).rejects.toEqual({ code: 'internal', message: 'plain string failure' });
+    mockIPC(() => Promise.reject({ code: 'keychain', message: 'The keychain is locked.' }));
+    await expect(ipc.getCodes()).rejects.toEqual({ code: 'keychain', message: 'The keychain is locked.' });
+  });
+});

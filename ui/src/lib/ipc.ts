@@ -1,0 +1,74 @@
+// The only module that talks to Rust. Every command resolves with its typed
+// result or rejects with an IpcError (never anything else), so callers can show
+// `error.message` as-is.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AccountView } from './bindings/AccountView';
+import type { AddPreview } from './bindings/AddPreview';
+import type { AddRequest } from './bindings/AddRequest';
+import type { CodesSnapshot } from './bindings/CodesSnapshot';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { IpcError } from './bindings/IpcError';
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'invalid_input',
+  'keychain',
+  'storage',
+  'not_found',
+  'secret_missing',
+  'internal',
+];
+
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.message === 'string' && ERROR_CODES.includes(v.code as ErrorCode);
+}
+
+/** Turns whatever a rejected invoke produced into an IpcError. */
+export function toIpcError(reason: unknown): IpcError {
+  if (isIpcError(reason)) return { code: reason.code, message: reason.message };
+  if (typeof reason === 'string' && reason.trim() !== '') {
+    return { code: 'internal', message: reason };
+  }
+  if (reason instanceof Error && reason.message) {
+    return { code: 'internal', message: reason.message };
+  }
+  return { code: 'internal', message: 'Something went wrong. Please try again.' };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toIpcError(reason);
+  }
+}
+
+export const listAccounts = () => call<AccountView[]>('list_accounts');
+
+export const getCodes = () => call<CodesSnapshot>('get_codes');
+
+export const previewAdd = (request: AddRequest) =>
+  call<AddPreview>('preview_add', { request });
+
+export const addAccount = (request: AddRequest) =>
+  call<AccountView>('add_account', { request });
+
+export const renameAccount = (id: string, issuer: string, name: string) =>
+  call<AccountView>('rename_account', { id, issuer, name });
+
+export const moveAccount = (id: string, to: number) =>
+  call<null>('move_account', { id, to });
+
+export const deleteAccount = (id: string) => call<null>('delete_account', { id });
+
+export const copyCode = (id: string) => call<null>('copy_code', { id });
+
+export function onCodesChanged(handler: (snapshot: CodesSnapshot) => void): Promise<UnlistenFn> {
+  return listen<CodesSnapshot>('codes-changed', (event) => handler(event.payload));
+}
+
+export function onAccountsChanged(handler: (accounts: AccountView[]) => void): Promise<UnlistenFn> {
+  return listen<AccountView[]>('accounts-changed', (event) => handler(event.payload));
+}

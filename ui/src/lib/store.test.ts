@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { account, snapshot, totpCode } from '../test/backend';
+import { filterAccounts, TockStore } from './store.svelte';
+
+describe('filterAccounts', () => {
+  const list = [
+    account({ id: '1', issuer: 'GitHub', name: 'alice@example.com' }),
+    account({ id: '2', issuer: 'GitHub', name: 'bob@work.example' }),
+    account({ id: '3', issuer: 'Mastodon', name: 'alice' }),
+  ];
+  const ids = (q: string) => filterAccounts(list, q).map((a) => a.id);
+
+  it('returns everything for an empty query', () => expect(ids('  ')).toEqual(['1', '2', '3']));
+  it('matches issuer or name, ignoring case', () => {
+    expect(ids('github')).toEqual(['1', '2']);
+    expect(ids('ALICE')).toEqual(['1', '3']);
+  });
+  it('needs every word to match', () => expect(ids('github alice')).toEqual(['1']));
+  it('finds nothing for unknown text', () => expect(ids('gitlab')).toEqual([]));
+});
+
+describe('TockStore.applySnapshot', () => {
+  it('keeps the countdown of an unchanged code and renews a changed one', () => {
+    const store = new TockStore();
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0), totpCode('b', '333333', '444444', 0)]), 10_000);
+    const first = store.codes.a.countdown!;
+    expect(first.drainDelay).toBe('-10s');
+
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0), totpCode('b', '555555', '666666', 0)]), 20_000);
+    expect(store.codes.a.countdown).toEqual(first); // same timing: the animation keeps running
+    expect(store.codes.b.countdown!.drainDelay).toBe('-20s');
+    expect(store.codes.b.view.code).toBe('555555');
+  });
+
+  it('has no countdown for HOTP codes and drops codes no longer sent', () => {
+    const store = new TockStore();
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0)]), 0);
+    store.applySnapshot(
+      snapshot([{ id: 'h', code: '123456', nextCode: null, validFromMs: null, validUntilMs: null }]),
+      0,
+    );
+    expect(store.codes.h.countdown).toBeNull();
+    expect(store.codes.a).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+// A fake Rust backend for component tests, built on Tauri's IPC mocks.
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import type { AccountView } from '../lib/bindings/AccountView';
+import type { CodesSnapshot } from '../lib/bindings/CodesSnapshot';
+import type { CodeView } from '../lib/bindings/CodeView';
+
+export type Call = { cmd: string; args: Record<string, unknown> };
+type Handler = (args: Record<string, unknown>) => unknown;
+
+/** 2025-03-01T12:00:00Z: the start of a 30-second period. */
+export const PERIOD_START_MS = Date.UTC(2025, 2, 1, 12, 0, 0);
+
+export function account(overrides: Partial<AccountView> & { id: string }): AccountView {
+  return {
+    issuer: 'Example',
+    name: 'alice@example.com',
+    kind: 'totp',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    counter: null,
+    addedAt: 1_700_000_000,
+    notes: '',
+    ...overrides,
+  };
+}
+
+export function totpCode(id: string, code: string, nextCode: string, validFromMs = PERIOD_START_MS): CodeView {
+  return { id, code, nextCode, validFromMs, validUntilMs: validFromMs + 30_000 };
+}
+
+export function snapshot(codes: CodeView[], generatedAtMs = PERIOD_START_MS): CodesSnapshot {
+  return { generatedAtMs, codes };
+}
+
+/**
+ * Installs the mock. `accounts` and `codes` answer list_accounts/get_codes;
+ * `handlers` override or add commands. Every command call is recorded.
+ */
+export function fakeBackend(
+  state: { accounts: AccountView[]; codes?: CodesSnapshot },
+  handlers: Record<string, Handler> = {},
+): Call[] {
+  const calls: Call[] = [];
+  mockWindows('main');
+  mockIPC(
+    (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args });
+      if (handlers[cmd]) return handlers[cmd](args);
+      switch (cmd) {
+        case 'list_accounts':
+          return state.accounts;
+        case 'get_codes':
+          return state.codes ?? snapshot([]);
+        case 'copy_code':
+        case 'move_account':
+        case 'delete_account':
+          return null;
+        default:
+          throw { code: 'internal', message: `Unexpected command ${cmd}` };
+      }
+    },
+    { shouldMockEvents: true },
+  );
+  return calls;
+}
+
+export function callsTo(calls: Call[], cmd: string): Array<Record<string, unknown>> {
+  return calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+}
+
+export async function emitCodes(s: CodesSnapshot): Promise<void> {
+  await emit('codes-changed', s);
+}
+
+export async function emitAccounts(accounts: AccountView[]): Promise<void> {
+  await emit('accounts-changed', accounts);
+}
