@@ -214,6 +214,16 @@ describe('search', () => {
     expect(rowIds()).toEqual(['gh', 'gl', 'bk']);
   });
 
+  it('follows a WebDriver-style clear, which fires change but no input event', async () => {
+    await renderWithAccounts();
+    const search = screen.getByTestId('search-input') as HTMLInputElement;
+    await userEvent.type(search, 'zzz');
+    expect(screen.getByTestId('no-matches')).toBeInTheDocument();
+    search.value = '';
+    fireEvent.change(search);
+    await waitFor(() => expect(rowIds()).toEqual(['gh', 'gl', 'bk']));
+  });
+
   it('is focused with Ctrl+F and with /', async () => {
     await renderWithAccounts();
     const search = screen.getByTestId('search-input');

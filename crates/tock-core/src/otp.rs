@@ -39,7 +39,9 @@ impl Algorithm {
     /// Anything else (MD5, AES, …) is `None`.
     pub fn from_name(name: &str) -> Option<Self> {
         let name: String = name.trim().chars().filter(|&c| c != '-').collect();
-        [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512].into_iter().find(|a| a.as_str().eq_ignore_ascii_case(&name))
+        [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512]
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(&name))
     }
 
     fn engine(self) -> totp_rs::Algorithm {
@@ -338,7 +340,10 @@ mod tests {
     #[test]
     fn hotp_codes_have_no_time_span() {
         let p = params(OtpKind::Hotp { counter: 1 }, Algorithm::Sha1, 6);
-        assert_eq!(code_at(&rfc_secret(), &p, 123_456), Code { code: "287082".into(), valid_from: None, valid_until: None });
+        assert_eq!(
+            code_at(&rfc_secret(), &p, 123_456),
+            Code { code: "287082".into(), valid_from: None, valid_until: None }
+        );
         assert_eq!(hotp(&rfc_secret(), Algorithm::Sha1, 6, 0), "755224");
     }
 

@@ -91,9 +91,7 @@ impl Secret {
             return Err(SecretError::BadLength { length });
         };
         let mut bytes = Zeroizing::new(vec![0u8; decoded_len]);
-        let written = BASE32_LENIENT
-            .decode_mut(&symbols, &mut bytes)
-            .map_err(|_| SecretError::BadLength { length })?;
+        let written = BASE32_LENIENT.decode_mut(&symbols, &mut bytes).map_err(|_| SecretError::BadLength { length })?;
         bytes.truncate(written);
         Ok(Secret(bytes))
     }

@@ -52,7 +52,10 @@ pub enum UriError {
     #[error("this is not an otpauth:// URI: it must start with otpauth://")]
     WrongScheme,
     /// `otpauth://` followed by no type.
-    #[error("the URI does not say which kind of code it is: it must start with otpauth://totp/, otpauth://hotp/ or otpauth://steam/")]
+    #[error(
+        "the URI does not say which kind of code it is: \
+         it must start with otpauth://totp/, otpauth://hotp/ or otpauth://steam/"
+    )]
     MissingType,
     /// A type other than totp, hotp and steam.
     #[error("\"{0}\" is not a supported kind of code: only totp, hotp and steam are")]
@@ -304,10 +307,14 @@ mod tests {
         let text = uri("ACME Co", "john@example.com", OtpParams::totp_default()).to_uri_string();
         assert_eq!(
             text.as_str(),
-            "otpauth://totp/ACME%20Co:john%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+            "otpauth://totp/ACME%20Co:john%40example.com?secret=JBSWY3DPEHPK3PXP\
+             &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
         );
         let text = uri("Steam", "me", OtpParams::steam_default()).to_uri_string();
-        assert_eq!(text.as_str(), "otpauth://totp/Steam:me?secret=JBSWY3DPEHPK3PXP&issuer=Steam&digits=5&period=30&encoder=steam");
+        assert_eq!(
+            text.as_str(),
+            "otpauth://totp/Steam:me?secret=JBSWY3DPEHPK3PXP&issuer=Steam&digits=5&period=30&encoder=steam"
+        );
         let text = uri("", "a:b", OtpParams::totp_default()).to_uri_string();
         assert!(text.starts_with("otpauth://totp/:a%3Ab?"), "{}", text.as_str());
     }
@@ -322,7 +329,10 @@ mod tests {
     #[test]
     fn labels() {
         assert_eq!(parse_label("Example:alice@gmail.com"), ("Example".into(), "alice@gmail.com".into()));
-        assert_eq!(parse_label("Big%20Corporation%3A%20alice%40bigco.com"), ("Big Corporation".into(), "alice@bigco.com".into()));
+        assert_eq!(
+            parse_label("Big%20Corporation%3A%20alice%40bigco.com"),
+            ("Big Corporation".into(), "alice@bigco.com".into())
+        );
         assert_eq!(parse_label("alice"), (String::new(), "alice".into()));
         assert_eq!(parse_label("a+b"), (String::new(), "a+b".into()), "+ is literal in a path");
         assert_eq!(parse_label(""), (String::new(), String::new()));
@@ -342,7 +352,8 @@ mod tests {
         assert_eq!((u.issuer.as_str(), u.name.as_str()), ("New", "bob"), "the issuer parameter wins");
         let u: OtpAuthUri = "otpauth://steam/?secret=AA".parse().unwrap();
         assert_eq!(u.params, OtpParams::steam_default());
-        let u: OtpAuthUri = "otpauth://totp/?secret=AA&encoder=steam&digits=6&algorithm=SHA256&period=20".parse().unwrap();
+        let u: OtpAuthUri =
+            "otpauth://totp/?secret=AA&encoder=steam&digits=6&algorithm=SHA256&period=20".parse().unwrap();
         assert_eq!(u.params, OtpParams { kind: OtpKind::Steam { period: 20 }, ..OtpParams::steam_default() });
     }
 

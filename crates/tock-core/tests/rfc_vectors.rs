@@ -49,13 +49,21 @@ fn hotp_rfc4226_appendix_d() {
 
         let params = OtpParams { kind: OtpKind::Hotp { counter }, algorithm: Algorithm::Sha1, digits };
         let code = otp::code_at(&secret, &params, 1_700_000_000);
-        assert_eq!((code.code.as_str(), code.valid_from, code.valid_until), (expected, None, None), "counter {counter}");
+        assert_eq!(
+            (code.code.as_str(), code.valid_from, code.valid_until),
+            (expected, None, None),
+            "counter {counter}"
+        );
 
         // Every length the import policy allows is the truncated value modulo 10^digits, zero-padded.
         let truncated = u64_of(v, "truncated_dec");
         for digits in 4..=10u8 {
             let want = format!("{:0width$}", truncated % 10u64.pow(digits.into()), width = usize::from(digits));
-            assert_eq!(otp::hotp(&secret, Algorithm::Sha1, digits, counter), want, "counter {counter}, {digits} digits");
+            assert_eq!(
+                otp::hotp(&secret, Algorithm::Sha1, digits, counter),
+                want,
+                "counter {counter}, {digits} digits"
+            );
         }
     }
 }

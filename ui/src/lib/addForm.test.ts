@@ -44,6 +44,15 @@ describe('buildRequest', () => {
   });
 });
 
+describe('buildRequest number fields', () => {
+  it('falls back to defaults for cleared number fields and sends whole numbers', () => {
+    const f = { ...emptyFields(), mode: 'manual' as const, secret: 'ABC', kind: 'hotp' as const };
+    const cleared = { ...f, period: null as unknown as number, counter: Number.NaN };
+    expect(buildRequest(cleared)).toMatchObject({ period: 30, counter: 0 });
+    expect(buildRequest({ ...f, period: 45.7, counter: 12 })).toMatchObject({ period: 45, counter: 12 });
+  });
+});
+
 describe('looksLikeOtpauthUri', () => {
   it('recognises otpauth links only', () => {
     expect(looksLikeOtpauthUri(' otpauth://totp/A?secret=B')).toBe(true);

@@ -59,9 +59,14 @@ export function buildRequest(f: AddFields): AddRequest | null {
     // Steam Guard codes are always SHA1, 5 characters, every 30 seconds.
     algorithm: steam ? 'SHA1' : f.algorithm,
     digits: steam ? 5 : f.digits,
-    period: steam ? 30 : f.period,
-    counter: f.counter,
+    period: steam ? 30 : wholeNumber(f.period, 30),
+    counter: wholeNumber(f.counter, 0),
   };
+}
+
+/** A cleared number field reads as null: send the default rather than an invalid request. */
+function wholeNumber(value: number | null | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.trunc(value)) : fallback;
 }
 
 export type ErrorField = 'uri' | 'issuer' | 'name' | 'secret';

@@ -65,6 +65,9 @@ export const deleteAccount = (id: string) => call<null>('delete_account', { id }
 
 export const copyCode = (id: string) => call<null>('copy_code', { id });
 
+/** Tells Rust the first codes are on screen (start-up benchmark; a no-op otherwise). */
+export const uiPainted = () => call<null>('ui_painted');
+
 export function onCodesChanged(handler: (snapshot: CodesSnapshot) => void): Promise<UnlistenFn> {
   return listen<CodesSnapshot>('codes-changed', (event) => handler(event.payload));
 }

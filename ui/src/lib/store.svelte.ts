@@ -1,6 +1,6 @@
 // Application state (Svelte 5 runes). One TockStore per mounted App, shared
 // with components through context.
-import { getContext, setContext } from 'svelte';
+import { getContext, setContext, tick } from 'svelte';
 import type { AccountView } from './bindings/AccountView';
 import type { AddRequest } from './bindings/AddRequest';
 import type { CodeView } from './bindings/CodeView';
@@ -60,6 +60,11 @@ export class TockStore {
       else this.showError(ipc.toIpcError(s.reason));
     }
     await Promise.all([this.loadAccounts(), this.refreshCodes()]);
+    await tick();
+    // After the next frame, the first codes are painted.
+    requestAnimationFrame(() => {
+      ipc.uiPainted().catch(() => {});
+    });
     return () => {
       for (const stop of unlisten) {
         // Unlistening is asynchronous; a failure while closing is of no interest.
