@@ -78,6 +78,13 @@ describe('account list', () => {
     expect(gh).toHaveAttribute('title', expect.stringContaining(`Added ${formatAdded(github.addedAt)}`));
   });
 
+  it('tells Rust once the first codes are painted', async () => {
+    const calls = await renderWithAccounts();
+    await waitFor(() => expect(callsTo(calls, 'ui_painted')).toHaveLength(1));
+    const order = calls.map((c) => c.cmd);
+    expect(order.indexOf('ui_painted')).toBeGreaterThan(order.indexOf('get_codes'));
+  });
+
   it('animates the ring over the period, starting at the elapsed time', async () => {
     await renderWithAccounts();
     const ring = within(row('gh')).getByTestId('account-ring');

@@ -47,6 +47,7 @@ export class TockStore {
   /** Bumped by every snapshot applied, so a slow get_codes answer never overwrites a newer event. */
   #snapshotSeq = 0;
   #toastSeq = 0;
+  #stopped = false;
 
   /** Subscribes to Rust's events, then loads the accounts and codes. Returns the unsubscribe function. */
   async start(): Promise<() => void> {
@@ -63,9 +64,10 @@ export class TockStore {
     await tick();
     // After the next frame, the first codes are painted.
     requestAnimationFrame(() => {
-      ipc.uiPainted().catch(() => {});
+      if (!this.#stopped) ipc.uiPainted().catch(() => {});
     });
     return () => {
+      this.#stopped = true;
       for (const stop of unlisten) {
         // Unlistening is asynchronous; a failure while closing is of no interest.
         Promise.resolve()

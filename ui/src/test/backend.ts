@@ -55,6 +55,7 @@ export function fakeBackend(
         case 'get_codes':
           return state.codes ?? snapshot([]);
         case 'copy_code':
+        case 'ui_painted':
         case 'move_account':
         case 'delete_account':
           return null;

@@ -52,6 +52,7 @@ pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
     found
 }
 
+thread_local!(static PASS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
 fn passes() -> u32 {
     std::env::var("TOCK_QR_PASSES").ok().and_then(|s| s.parse().ok()).unwrap_or(0b111)
 }
@@ -62,24 +63,34 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
     let data = level.as_raw();
     let p = passes();
     if p & 1 != 0 {
+        PASS.with(|c| c.set(1));
         let mut img = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-        collect(img.detect_grids(), scale, found);
+        guarded(|| collect(img.detect_grids(), scale, found));
     }
     for invert in [false, true] {
         if p & (if invert { 4 } else { 2 }) == 0 {
             continue;
         }
+        PASS.with(|c| c.set(if invert { 4 } else { 2 }));
         let bits = binarize_blocks(data, w, h, invert);
         let mut img = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
-        collect(img.detect_grids(), scale, found);
+        guarded(|| collect(img.detect_grids(), scale, found));
     }
+}
+
+/// Runs `f`, turning a panic into `None`: rqrr 0.11 asserts on some degenerate geometry (a perspective that
+/// maps to infinity), and one bad candidate must not abort the whole search. (The panic message is still printed
+/// by the process's panic hook.)
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
 
 /// Decodes each grid (retrying it mirrored) and keeps new texts.
 fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, scale: f32, found: &mut Vec<Found>) {
     for grid in grids {
-        let Some(bytes) = decode_grid(&grid) else { continue };
+        let Some(bytes) = guarded(|| decode_grid(&grid)).flatten() else { continue };
         let bounds = grid.bounds.map(|p| (p.x as f32 * scale, p.y as f32 * scale));
+        if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  hit scale {scale} pass {}", PASS.with(|p| p.get())); }
         push_unique(found, Found { text: text_from_bytes(bytes), bounds });
     }
 }
