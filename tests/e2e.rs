@@ -21,7 +21,7 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
     let app = App::start(|_| {}).await;
 
     let empty = app.find("empty-state").await;
-    assert!(empty.text().await.unwrap().to_lowercase().contains("add"), "the empty state says what to do first");
+    assert!(app.text(&empty).await.to_lowercase().contains("add"), "the empty state says what to do first");
 
     app.find("add-button").await.click().await.unwrap();
     app.find("add-dialog").await;
@@ -29,14 +29,14 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
     let input = app.find("add-uri-input").await;
     input.send_keys("otpauth://totp/ACME%20Co:alice@example.com?secret=NOT-BASE32!").await.unwrap();
     let error = app.find("add-error").await;
-    app.eventually("the inline error names the problem", || async { error.text().await.unwrap().to_lowercase().contains("base32") }).await;
+    app.eventually("the inline error names the problem", || async { app.text(&error).await.to_lowercase().contains("base32") }).await;
 
     input.clear().await.unwrap();
     let uri = format!("otpauth://totp/ACME%20Co:alice@example.com?secret={RFC_SEED}&issuer=ACME%20Co");
     input.send_keys(&uri).await.unwrap();
     app.eventually("the preview shows the issuer", || async {
         match app.all("add-preview").await.first() {
-            Some(p) => p.text().await.unwrap().contains("ACME Co"),
+            Some(p) => app.text(p).await.contains("ACME Co"),
             None => false,
         }
     })
@@ -44,14 +44,14 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
     app.find("add-submit").await.click().await.unwrap();
 
     let row = app.find("account-row").await;
-    assert_eq!(app.find("account-issuer").await.text().await.unwrap(), "ACME Co");
-    assert_eq!(app.find("account-name").await.text().await.unwrap(), "alice@example.com");
+    assert_eq!(app.text_of("account-issuer").await, "ACME Co");
+    assert_eq!(app.text_of("account-name").await, "alice@example.com");
     let id = row.attr("data-id").await.unwrap().expect("rows carry their id");
 
     // The code on screen is the one the CLI computes from the same keychain item (retry across a boundary).
     let shown = app.find("account-code").await;
     app.eventually("the window shows the CLI's current code", || async {
-        let text = shown.text().await.unwrap();
+        let text = app.text(&shown).await;
         let expected = cli(app.data_dir.path(), &["code", &id, "--at", &now().to_string()]);
         text.len() == 7 && text.replace(' ', "") == expected
     })
@@ -87,7 +87,7 @@ async fn search_and_confirmed_delete() {
 
     app.find("search-input").await.send_keys("lab").await.unwrap();
     app.eventually("the search keeps GitLab only", || async { app.all("account-row").await.len() == 1 }).await;
-    assert_eq!(app.find("account-issuer").await.text().await.unwrap(), "GitLab");
+    assert_eq!(app.text_of("account-issuer").await, "GitLab");
     app.find("search-input").await.clear().await.unwrap();
     app.find("search-input").await.send_keys("zzz").await.unwrap();
     app.find("no-matches").await;
@@ -98,7 +98,7 @@ async fn search_and_confirmed_delete() {
     app.all("account-menu").await[0].click().await.unwrap();
     app.find("delete-action").await.click().await.unwrap();
     app.find("delete-dialog").await;
-    assert!(!app.find("delete-added-at").await.text().await.unwrap().trim().is_empty(), "the added date is shown");
+    assert!(!app.text_of("delete-added-at").await.trim().is_empty(), "the added date is shown");
     app.find("delete-cancel").await.click().await.unwrap();
     assert_eq!(app.all("account-row").await.len(), 2);
     app.all("account-menu").await[0].click().await.unwrap();

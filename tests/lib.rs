@@ -87,6 +87,19 @@ impl App {
             .unwrap_or_else(|e| panic!("no element {css} appeared: {e}"))
     }
 
+    /// The rendered text of an element (`innerText`: WebKitWebDriver's own "get element text" returns ""
+    /// for our elements).
+    pub async fn text(&self, element: &fantoccini::elements::Element) -> String {
+        let value = self.client.execute("return arguments[0].innerText", vec![serde_json::to_value(element).unwrap()]).await.unwrap();
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The text of the first element with this `data-testid`, once it exists.
+    pub async fn text_of(&self, test_id: &str) -> String {
+        let element = self.find(test_id).await;
+        self.text(&element).await
+    }
+
     /// All elements with this `data-testid` now.
     pub async fn all(&self, test_id: &str) -> Vec<fantoccini::elements::Element> {
         self.client.find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]"))).await.unwrap()
