@@ -44,6 +44,21 @@ pub enum Command {
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
     },
+    /// Find authenticator QR codes in images (PNG, JPEG, WebP, BMP, GIF) or on the screen and print their text.
+    Scan {
+        /// Image files to search.
+        #[arg(value_name = "IMAGE")]
+        images: Vec<PathBuf>,
+        /// Search the screen (every monitor) as well.
+        #[arg(long)]
+        screen: bool,
+        /// Add the accounts found (transfer codes expanded; duplicates reported, not added).
+        #[arg(long, conflicts_with = "json")]
+        add: bool,
+        /// Print every QR code found, authenticator or not, as JSON: {"file", "text", "authenticator"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove an account and its keychain item.
     Remove {
         /// The account id (or a search matching exactly one account).
@@ -105,6 +120,7 @@ pub fn run(command: Command, vault: &mut DiskVault) -> CliResult {
         Command::Add(args) => add(args, vault),
         Command::List { json, codes } => list(vault, json, codes),
         Command::Code { query, at } => code(vault, &query, at),
+        Command::Scan { .. } => unreachable!("main runs scan without opening the vault first"),
         Command::Remove { id } => {
             let id = vault.find(&id).map_err(|e| e.to_string())?.id.clone();
             let removed = vault.remove(&id).map_err(|e| e.to_string())?;

@@ -4,7 +4,9 @@
 mod app;
 mod cli;
 mod commands;
+mod capture;
 mod ipc;
+mod scan;
 mod state;
 mod tray;
 
@@ -14,6 +16,9 @@ fn main() {
     let args = cli::Cli::parse();
     let result = tock_store::data_dir(args.data_dir).map_err(|e| e.to_string()).and_then(|dir| match args.command {
         // The CLI never touches GTK, so it works without a display.
+        Some(cli::Command::Scan { images, screen, add, json }) => {
+            scan::run(scan::ScanArgs { images, screen, add, json }, || tock_store::open_vault(&dir).map_err(|e| e.to_string()))
+        }
         Some(command) => tock_store::open_vault(&dir).map_err(|e| e.to_string()).and_then(|mut vault| cli::run(command, &mut vault)),
         None => app::run(&dir),
     });

@@ -182,6 +182,19 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         Ok(())
     }
 
+    /// Accounts that an enrolment of (`issuer`, `name`, `secret`) would duplicate: the same issuer and account
+    /// name (ignoring case), or the same secret. People who scanned twice must keep the entry the site knows.
+    pub fn duplicates_of(&self, issuer: &str, name: &str, secret: &Secret) -> Result<Vec<&Account>, VaultError> {
+        let same_label = |a: &Account| a.issuer.to_lowercase() == issuer.to_lowercase() && a.name.to_lowercase() == name.to_lowercase();
+        let mut found = Vec::new();
+        for account in &self.doc.accounts {
+            if same_label(account) || self.secrets.get(&self.doc.vault_id, &account.id)?.as_ref() == Some(secret) {
+                found.push(account);
+            }
+        }
+        Ok(found)
+    }
+
     /// The secret of an account (from the keychain).
     pub fn secret(&self, id: &AccountId) -> Result<Secret, VaultError> {
         let account = &self.doc.accounts[self.index(id)?];
@@ -373,6 +386,17 @@ mod tests {
         v.secrets.items.borrow_mut().clear();
         let err = v.use_code(&id(1), 0).unwrap_err();
         assert!(err.to_string().contains("GitHub (alice)") && err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn duplicates_by_label_or_by_secret() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        let other = Secret::from_bytes(b"another secret key!!".to_vec());
+        let same = Secret::from_bytes(b"12345678901234567890".to_vec());
+        assert_eq!(v.duplicates_of("github", "ALICE", &other).unwrap().len(), 1, "same label, other secret");
+        assert_eq!(v.duplicates_of("Renamed", "bob", &same).unwrap().len(), 1, "other label, same secret");
+        assert!(v.duplicates_of("GitLab", "alice", &other).unwrap().is_empty());
     }
 
     #[test]
