@@ -143,7 +143,7 @@ fn read_stdin_line(what: &str) -> Result<String, String> {
 fn add(args: AddArgs, vault: &mut DiskVault) -> CliResult {
     let (new, policy) = match args.uri {
         Some(uri) => {
-            let uri = if uri == "-" { read_stdin_line("URI")? } else { uri };
+            let uri = zeroize::Zeroizing::new(if uri == "-" { read_stdin_line("URI")? } else { uri });
             let parsed: OtpAuthUri = uri.trim().parse().map_err(|e| format!("{e}"))?;
             let new = NewAccount { issuer: parsed.issuer, name: parsed.name, secret: parsed.secret, params: parsed.params, notes: String::new() };
             (new, DigitsPolicy::Import)
@@ -156,11 +156,11 @@ fn add(args: AddArgs, vault: &mut DiskVault) -> CliResult {
 }
 
 fn manual_account(args: AddArgs) -> Result<NewAccount, String> {
-    let secret_text = match args.secret {
+    let secret_text = zeroize::Zeroizing::new(match args.secret {
         Some(s) if s == "-" => read_stdin_line("secret")?,
         Some(s) => s,
         None => return Err("give an otpauth:// URI, or --secret with the setup key (and --issuer/--name); see tock add --help".into()),
-    };
+    });
     let secret = Secret::from_base32(&secret_text).map_err(|e| e.to_string())?;
     let algorithm = match args.algorithm {
         None | Some(AlgorithmArg::Sha1) => Algorithm::Sha1,
