@@ -222,9 +222,11 @@ fn list(vault: &DiskVault, json: bool, with_codes: bool) -> CliResult {
     let now = now();
     let mut codes = Vec::new();
     if with_codes {
+        let ids: Vec<_> = accounts.iter().map(|a| a.id.clone()).collect();
+        let secrets: std::collections::HashMap<_, _> = vault.secrets_of(&ids).map_err(|e| e.to_string())?.into_iter().collect();
         for a in accounts {
-            let secret = vault.secret(&a.id).map_err(|e| e.to_string())?;
-            codes.push(Some(tock_core::otp::code_at(&secret, &a.params, now).code));
+            let secret = secrets.get(&a.id).ok_or_else(|| tock_core::vault::VaultError::SecretMissing(a.label()).to_string())?;
+            codes.push(Some(tock_core::otp::code_at(secret, &a.params, now).code));
         }
     } else {
         codes.resize(accounts.len(), None);

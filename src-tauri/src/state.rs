@@ -167,15 +167,9 @@ impl Inner {
         vault.reload()?;
         let missing: Vec<AccountId> =
             vault.doc().accounts.iter().map(|a| a.id.clone()).filter(|id| !self.secrets.contains_key(id)).collect();
-        for id in missing {
-            match vault.secret(&id) {
-                Ok(secret) => {
-                    self.secrets.insert(id, secret);
-                }
-                // Shown as a row without a code; `tock code` names the account and what to do.
-                Err(tock_core::vault::VaultError::SecretMissing(_)) => continue,
-                Err(e) => return Err(e.into()),
-            }
+        // Missing items become rows without a code; `tock code` names the account and what to do.
+        for (id, secret) in vault.secrets_of(&missing)? {
+            self.secrets.insert(id, secret);
         }
         let known: std::collections::HashSet<&AccountId> = vault.doc().accounts.iter().map(|a| &a.id).collect();
         self.secrets.retain(|id, _| known.contains(id));

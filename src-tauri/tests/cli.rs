@@ -176,3 +176,22 @@ fn unreachable_keychain_is_a_clear_error_and_adds_nothing() {
     assert!(stderr.starts_with("error: the OS keychain"), "{stderr}");
     assert!(!dir.path().join("vault.json").exists(), "no account without its secret");
 }
+
+#[test]
+fn list_codes_reads_every_secret_of_this_vault_only() {
+    require_secret_service();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (issuer, secret) in [("One", RFC_SEED), ("Two", "JBSWY3DPEHPK3PXP"), ("Three", "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ")] {
+        ok(a.path(), &["add", &format!("otpauth://totp/{issuer}:alice?secret={secret}")]);
+    }
+    ok(b.path(), &["add", "otpauth://totp/Elsewhere:bob?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ"]);
+    // The bulk read and the per-item read must agree (retry once if a period boundary falls in between).
+    let agree = || {
+        let listed: serde_json::Value = serde_json::from_str(&ok(a.path(), &["list", "--codes", "--json"])).unwrap();
+        let rows = listed.as_array().unwrap();
+        rows.len() == 3 && rows.iter().all(|row| row["code"].as_str() == Some(ok(a.path(), &["code", row["id"].as_str().unwrap()]).as_str()))
+    };
+    assert!(agree() || agree(), "list --codes matches tock code for every account");
+    let other: serde_json::Value = serde_json::from_str(&ok(b.path(), &["list", "--codes", "--json"])).unwrap();
+    assert_eq!(other.as_array().unwrap().len(), 1);
+}

@@ -15,6 +15,17 @@ pub trait SecretStore {
     fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError>;
     /// Deletes the secret of `id`; deleting a missing item is not an error.
     fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
+
+    /// The secrets of many accounts at once; missing items are left out. Stores with a bulk read override it.
+    fn get_many(&self, vault_id: &str, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(secret) = self.get(vault_id, id)? {
+                found.push((id.clone(), secret));
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// Where the vault document is kept.
@@ -193,6 +204,12 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
             }
         }
         Ok(found)
+    }
+
+    /// The secrets of these accounts, read in bulk where the store can; accounts whose item is missing are
+    /// left out (and reported by [`Vault::secret`] when used).
+    pub fn secrets_of(&self, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, VaultError> {
+        Ok(self.secrets.get_many(&self.doc.vault_id, ids)?)
     }
 
     /// The secret of an account (from the keychain).

@@ -14,6 +14,7 @@
 //! The search tries several binarisations (rqrr's own, a block-mean adaptive threshold, the same on the
 //! inverted image for light-on-dark codes) on a scale pyramid (full resolution first, then halved), and
 //! stops once a level adds nothing to what earlier levels found. See `pipeline.rs` for the details.
+mod finder;
 mod frame;
 mod pipeline;
 

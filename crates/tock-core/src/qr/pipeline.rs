@@ -14,10 +14,14 @@ use std::borrow::Cow;
 use image::GrayImage;
 use rqrr::{BitGrid, PreparedImage};
 
-use super::Found;
+use super::{finder, Found};
 
 /// Larger inputs are halved until they have at most this many pixels (4096×4096).
 const WORK_PIXELS: u64 = 4096 * 4096;
+/// Levels up to this size (about 1280×1024) are searched whole; larger ones only around finder patterns.
+const FULL_SEARCH_PIXELS: u64 = 1_310_720;
+/// The largest crop (after enlarging) searched around a group of finder patterns.
+const REGION_MAX_PIXELS: u64 = 1024 * 1024;
 /// Pyramid levels whose shorter side would be smaller than this are not searched.
 const MIN_LEVEL_SIDE: u32 = 64;
 /// Block size of the adaptive threshold.
@@ -54,27 +58,93 @@ pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
 
 thread_local!(static PASS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
 fn passes() -> u32 {
-    std::env::var("TOCK_QR_PASSES").ok().and_then(|s| s.parse().ok()).unwrap_or(0b111)
+    std::env::var("TOCK_QR_PASSES").ok().and_then(|s| s.parse().ok()).unwrap_or(0b1111)
 }
 
-/// Runs every binarisation on one pyramid level; `scale` maps level pixels to input pixels.
+/// Maps pixel coordinates of the image being searched to the caller's input image: `p * scale + offset`.
+#[derive(Clone, Copy)]
+struct Transform {
+    scale: f32,
+    dx: f32,
+    dy: f32,
+}
+
+/// Searches one pyramid level; `scale` maps level pixels to input pixels.
 fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
     let (w, h) = (level.width() as usize, level.height() as usize);
     let data = level.as_raw();
+    let bitmaps = [binarize_blocks(data, w, h, false), binarize_blocks(data, w, h, true)];
+    let tf = Transform { scale, dx: 0.0, dy: 0.0 };
+    if (w * h) as u64 <= FULL_SEARCH_PIXELS {
+        search_whole(level, &bitmaps, tf, found);
+    }
+    if passes() & 8 == 0 {
+        return;
+    }
+    PASS.with(|c| c.set(8));
+    let searched_whole = (w * h) as u64 <= FULL_SEARCH_PIXELS;
+    for bits in &bitmaps {
+        let patterns = finder::find_patterns(bits, w, h, 1);
+        for r in finder::propose_regions(&patterns, w, h) {
+            // A level searched whole only gains from regions worth enlarging.
+            if searched_whole && r.module >= 4.0 {
+                continue;
+            }
+            let already = found.iter().any(|f| {
+                let (cx, cy) = f.center();
+                let (lx, ly) = (cx / scale, cy / scale);
+                (r.x0 as f32..r.x1 as f32).contains(&lx) && (r.y0 as f32..r.y1 as f32).contains(&ly)
+            });
+            if !already {
+                search_region(level, r, scale, found);
+            }
+        }
+    }
+}
+
+/// Crops `r` out of `level`, enlarges it when modules are small (rqrr wants a few pixels per module), and
+/// searches the crop whole. Crops are kept under [`REGION_MAX_PIXELS`]: too large a region is left to a smaller
+/// pyramid level.
+fn search_region(level: &GrayImage, r: finder::Region, scale: f32, found: &mut Vec<Found>) {
+    let (cw, ch) = (r.x1 - r.x0, r.y1 - r.y0);
+    let mut up: u32 = if r.module < 2.0 { 3 } else if r.module < 4.0 { 2 } else { 1 };
+    while up > 1 && (cw * up) as u64 * (ch * up) as u64 > REGION_MAX_PIXELS {
+        up -= 1;
+    }
+    if cw as u64 * ch as u64 > REGION_MAX_PIXELS {
+        return;
+    }
+    let crop = image::imageops::crop_imm(level, r.x0, r.y0, cw, ch).to_image();
+    let crop = if up > 1 {
+        image::imageops::resize(&crop, cw * up, ch * up, image::imageops::FilterType::Triangle)
+    } else {
+        crop
+    };
+    let (w, h) = (crop.width() as usize, crop.height() as usize);
+    let data = crop.as_raw();
+    let bitmaps = [binarize_blocks(data, w, h, false), binarize_blocks(data, w, h, true)];
+    let tf = Transform { scale: scale / up as f32, dx: r.x0 as f32 * scale, dy: r.y0 as f32 * scale };
+    search_whole(&crop, &bitmaps, tf, found);
+}
+
+/// Lets rqrr search a whole image three ways: its own thresholding, and the block-mean bitmaps (normal and
+/// inverted).
+fn search_whole(img: &GrayImage, bitmaps: &[Vec<bool>; 2], tf: Transform, found: &mut Vec<Found>) {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let data = img.as_raw();
     let p = passes();
     if p & 1 != 0 {
-        PASS.with(|c| c.set(1));
-        let mut img = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-        guarded(|| collect(img.detect_grids(), scale, found));
+        PASS.with(|c| c.set(c.get() & 8 | 1));
+        let mut prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
+        guarded(|| collect(prepared.detect_grids(), tf, found));
     }
-    for invert in [false, true] {
-        if p & (if invert { 4 } else { 2 }) == 0 {
+    for (i, bits) in bitmaps.iter().enumerate() {
+        if p & (2 << i) == 0 {
             continue;
         }
-        PASS.with(|c| c.set(if invert { 4 } else { 2 }));
-        let bits = binarize_blocks(data, w, h, invert);
-        let mut img = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
-        guarded(|| collect(img.detect_grids(), scale, found));
+        PASS.with(|c| c.set(c.get() & 8 | (2 << i)));
+        let mut prepared = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
+        guarded(|| collect(prepared.detect_grids(), tf, found));
     }
 }
 
@@ -86,11 +156,11 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Decodes each grid (retrying it mirrored) and keeps new texts.
-fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, scale: f32, found: &mut Vec<Found>) {
+fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, tf: Transform, found: &mut Vec<Found>) {
     for grid in grids {
         let Some(bytes) = guarded(|| decode_grid(&grid)).flatten() else { continue };
-        let bounds = grid.bounds.map(|p| (p.x as f32 * scale, p.y as f32 * scale));
-        if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  hit scale {scale} pass {}", PASS.with(|p| p.get())); }
+        let bounds = grid.bounds.map(|p| (p.x as f32 * tf.scale + tf.dx, p.y as f32 * tf.scale + tf.dy));
+        if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  hit scale {} pass {}", tf.scale, PASS.with(|p| p.get())); }
         push_unique(found, Found { text: text_from_bytes(bytes), bounds });
     }
 }
