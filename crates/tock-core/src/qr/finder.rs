@@ -11,7 +11,7 @@
 /// At most this many distinct finder patterns are kept per bitmap (the ones seen on most rows win).
 pub const MAX_FINDERS: usize = 48;
 /// At most this many rectangles are proposed per bitmap.
-pub const MAX_REGIONS: usize = 12;
+pub const MAX_REGIONS: usize = 6;
 /// Distinct candidates tracked while scanning (bounded so that noise cannot make merging quadratic-slow).
 const MAX_CANDIDATES: usize = 512;
 

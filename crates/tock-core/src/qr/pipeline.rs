@@ -83,7 +83,7 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
     }
     PASS.with(|c| c.set(8));
     let searched_whole = (w * h) as u64 <= FULL_SEARCH_PIXELS;
-    for bits in &bitmaps {
+    for (inverted, bits) in bitmaps.iter().enumerate() {
         let patterns = finder::find_patterns(bits, w, h, 1);
         for r in finder::propose_regions(&patterns, w, h) {
             // A level searched whole only gains from regions worth enlarging.
@@ -96,7 +96,7 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
                 (r.x0 as f32..r.x1 as f32).contains(&lx) && (r.y0 as f32..r.y1 as f32).contains(&ly)
             });
             if !already {
-                search_region(level, r, scale, found);
+                search_region(level, r, inverted == 1, scale, found);
             }
         }
     }
@@ -105,7 +105,7 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
 /// Crops `r` out of `level`, enlarges it when modules are small (rqrr wants a few pixels per module), and
 /// searches the crop whole. Crops are kept under [`REGION_MAX_PIXELS`]: too large a region is left to a smaller
 /// pyramid level.
-fn search_region(level: &GrayImage, r: finder::Region, scale: f32, found: &mut Vec<Found>) {
+fn search_region(level: &GrayImage, r: finder::Region, inverted: bool, scale: f32, found: &mut Vec<Found>) {
     let (cw, ch) = (r.x1 - r.x0, r.y1 - r.y0);
     let mut up: u32 = if r.module < 2.0 { 3 } else if r.module < 4.0 { 2 } else { 1 };
     while up > 1 && (cw * up) as u64 * (ch * up) as u64 > REGION_MAX_PIXELS {
@@ -122,30 +122,52 @@ fn search_region(level: &GrayImage, r: finder::Region, scale: f32, found: &mut V
     };
     let (w, h) = (crop.width() as usize, crop.height() as usize);
     let data = crop.as_raw();
-    let bitmaps = [binarize_blocks(data, w, h, false), binarize_blocks(data, w, h, true)];
     let tf = Transform { scale: scale / up as f32, dx: r.x0 as f32 * scale, dy: r.y0 as f32 * scale };
-    search_whole(&crop, &bitmaps, tf, found);
+    if inverted {
+        let bits = binarize_blocks(data, w, h, true);
+        detect_in_bitmap(w, h, &bits, tf, found);
+    } else {
+        detect_in_grey(&crop, tf, found);
+        let bits = binarize_blocks(data, w, h, false);
+        detect_in_bitmap(w, h, &bits, tf, found);
+    }
 }
 
 /// Lets rqrr search a whole image three ways: its own thresholding, and the block-mean bitmaps (normal and
 /// inverted).
 fn search_whole(img: &GrayImage, bitmaps: &[Vec<bool>; 2], tf: Transform, found: &mut Vec<Found>) {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    let data = img.as_raw();
     let p = passes();
     if p & 1 != 0 {
         PASS.with(|c| c.set(c.get() & 8 | 1));
-        let mut prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-        guarded(|| collect(prepared.detect_grids(), tf, found));
+        detect_in_grey(img, tf, found);
     }
     for (i, bits) in bitmaps.iter().enumerate() {
         if p & (2 << i) == 0 {
             continue;
         }
         PASS.with(|c| c.set(c.get() & 8 | (2 << i)));
-        let mut prepared = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
-        guarded(|| collect(prepared.detect_grids(), tf, found));
+        detect_in_bitmap(w, h, bits, tf, found);
     }
+}
+
+/// rqrr's own thresholding (a running row average), detection and decoding.
+fn detect_in_grey(img: &GrayImage, tf: Transform, found: &mut Vec<Found>) {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let data = img.as_raw();
+    let t = std::time::Instant::now();
+    let mut prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
+    let t1 = t.elapsed();
+    guarded(|| collect(prepared.detect_grids(), tf, found));
+    if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  grey {w}x{h} prep {t1:?} total {:?}", t.elapsed()); }
+}
+
+/// rqrr's detection and decoding on a bitmap (`true` = dark).
+fn detect_in_bitmap(w: usize, h: usize, bits: &[bool], tf: Transform, found: &mut Vec<Found>) {
+    let t = std::time::Instant::now();
+    let mut prepared = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
+    guarded(|| collect(prepared.detect_grids(), tf, found));
+    if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  bits {w}x{h} total {:?}", t.elapsed()); }
 }
 
 /// Runs `f`, turning a panic into `None`: rqrr 0.11 asserts on some degenerate geometry (a perspective that
