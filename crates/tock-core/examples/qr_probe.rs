@@ -7,6 +7,14 @@ fn main() {
     let img = match which.as_str() {
         "shot" => qr_synth::screenshot_4k(uri, 120, 2900, 1500),
         "cam" => qr_synth::webcam_frame(uri, 1920, 1080, 3),
+        "corners" => {
+            let (n, _) = qr_synth::modules(uri);
+            let side = ((n + 8) * 10) as u32;
+            let mut img = image::GrayImage::from_pixel(side + 100, side + 100, image::Luma([255]));
+            qr_synth::paste(&mut img, &qr_synth::render(uri, side), 50, 50);
+            for f in tock_core::qr::decode_luma(&img) { println!("n={n} expect ({},{})..({},{}) got {:?}", 90, 90, 90 + n * 10, 90 + n * 10, f.bounds); }
+            return;
+        }
         "cam720" => qr_synth::webcam_frame(uri, 1280, 720, 3),
         p => { dump(p); return; }
     };

@@ -1,14 +1,22 @@
 //! The search: binarise a grey image several ways, at several scales, and let rqrr find and decode grids.
 //!
-//! Order of work, cheapest useful first:
-//! 1. Images above [`WORK_PIXELS`] are first halved until they fit (bounded cost for 8K screenshots and photos).
-//! 2. At each pyramid level (full resolution, then halved again and again down to [`MIN_LEVEL_SIDE`]):
-//!    - rqrr's own thresholding (a running row average),
-//!    - a block-mean adaptive threshold (8-pixel blocks, 5×5-block window, like ZXing's hybrid binariser),
-//!    - the same on the inverted image, for light-on-dark codes.
-//! 3. The search stops after the first level that adds nothing to what was found before it.
+//! 1. Inputs above [`WORK_PIXELS`] (4096×4096) are halved until they fit: bounded cost for huge photos.
+//! 2. Pyramid levels, full resolution first, then halved again and again down to [`MIN_LEVEL_SIDE`]. The search
+//!    stops after the first level that finds anything (for a phone photo, full resolution usually does; a big
+//!    blurred code is found once it is small enough).
+//! 3. Each level is binarised with a block-mean adaptive threshold (8-pixel blocks, 5×5-block window, flat blocks
+//!    read as background: ZXing's "hybrid" binariser), as is its inverse (light-on-dark codes).
+//!    - A level up to [`FULL_SEARCH_PIXELS`] (≈1280×1024) is searched whole by rqrr three times: with rqrr's own
+//!      thresholding (a running row average), on the bitmap, and on the inverted bitmap.
+//!    - On every level, finder patterns are looked for in both bitmaps (see `finder.rs`) and the rectangles
+//!      around plausible groups of three are cropped, enlarged 2–3× when modules are under 4 pixels, and
+//!      searched by rqrr. This is what reads a 120-pixel code on a 4K screenshot (2–3 pixels per module), and
+//!      it is the only search on levels larger than [`FULL_SEARCH_PIXELS`], because rqrr's whole-image search
+//!      becomes very slow on large busy images (it copies the image for every candidate group).
+//!      On a level already searched whole, this step runs only if nothing was found, and only for small modules.
 //!
 //! Grids that fail to decode are retried mirrored. A text found again near the same place is a duplicate.
+//! rqrr panics on some degenerate geometry; such a panic is caught and only loses that one attempt.
 use std::borrow::Cow;
 
 use image::GrayImage;
@@ -24,6 +32,8 @@ const FULL_SEARCH_PIXELS: u64 = 1_310_720;
 const REGION_MAX_PIXELS: u64 = 1024 * 1024;
 /// Pyramid levels whose shorter side would be smaller than this are not searched.
 const MIN_LEVEL_SIDE: u32 = 64;
+/// Images no larger than this on either side are also searched enlarged 2×.
+const SMALL_SIDE: u32 = 640;
 /// Block size of the adaptive threshold.
 const BLOCK: usize = 8;
 /// A block whose darkest and lightest pixels differ by at most this is "flat".
@@ -42,9 +52,8 @@ pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
         scale *= 2.0;
     }
     loop {
-        let before = found.len();
         search_level(&level, scale, &mut found);
-        if !found.is_empty() && found.len() == before {
+        if !found.is_empty() {
             break;
         }
         if level.width().min(level.height()) / 2 < MIN_LEVEL_SIDE {
@@ -53,12 +62,14 @@ pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
         level = Cow::Owned(halve(&level));
         scale *= 2.0;
     }
+    // Small images (a cropped code, a thumbnail) get one more try enlarged: rqrr reads more with more pixels
+    // per module.
+    if found.is_empty() && img.width().max(img.height()) <= SMALL_SIDE {
+        let k = if img.width().max(img.height()) <= SMALL_SIDE / 4 { 3 } else { 2 };
+        let big = image::imageops::resize(img, img.width() * k, img.height() * k, image::imageops::FilterType::Triangle);
+        search_level(&big, 1.0 / k as f32, &mut found);
+    }
     found
-}
-
-thread_local!(static PASS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
-fn passes() -> u32 {
-    std::env::var("TOCK_QR_PASSES").ok().and_then(|s| s.parse().ok()).unwrap_or(0b1111)
 }
 
 /// Maps pixel coordinates of the image being searched to the caller's input image: `p * scale + offset`.
@@ -74,15 +85,17 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
     let (w, h) = (level.width() as usize, level.height() as usize);
     let data = level.as_raw();
     let bitmaps = [binarize_blocks(data, w, h, false), binarize_blocks(data, w, h, true)];
-    let tf = Transform { scale, dx: 0.0, dy: 0.0 };
-    if (w * h) as u64 <= FULL_SEARCH_PIXELS {
-        search_whole(level, &bitmaps, tf, found);
-    }
-    if passes() & 8 == 0 {
-        return;
-    }
-    PASS.with(|c| c.set(8));
     let searched_whole = (w * h) as u64 <= FULL_SEARCH_PIXELS;
+    if searched_whole {
+        let tf = Transform { scale, dx: 0.0, dy: 0.0 };
+        detect_in_grey(level, tf, found);
+        for bits in &bitmaps {
+            detect_in_bitmap(level, bits, tf, found);
+        }
+        if !found.is_empty() {
+            return;
+        }
+    }
     for (inverted, bits) in bitmaps.iter().enumerate() {
         let patterns = finder::find_patterns(bits, w, h, 1);
         for r in finder::propose_regions(&patterns, w, h) {
@@ -125,29 +138,11 @@ fn search_region(level: &GrayImage, r: finder::Region, inverted: bool, scale: f3
     let tf = Transform { scale: scale / up as f32, dx: r.x0 as f32 * scale, dy: r.y0 as f32 * scale };
     if inverted {
         let bits = binarize_blocks(data, w, h, true);
-        detect_in_bitmap(w, h, &bits, tf, found);
+        detect_in_bitmap(&crop, &bits, tf, found);
     } else {
         detect_in_grey(&crop, tf, found);
         let bits = binarize_blocks(data, w, h, false);
-        detect_in_bitmap(w, h, &bits, tf, found);
-    }
-}
-
-/// Lets rqrr search a whole image three ways: its own thresholding, and the block-mean bitmaps (normal and
-/// inverted).
-fn search_whole(img: &GrayImage, bitmaps: &[Vec<bool>; 2], tf: Transform, found: &mut Vec<Found>) {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let p = passes();
-    if p & 1 != 0 {
-        PASS.with(|c| c.set(c.get() & 8 | 1));
-        detect_in_grey(img, tf, found);
-    }
-    for (i, bits) in bitmaps.iter().enumerate() {
-        if p & (2 << i) == 0 {
-            continue;
-        }
-        PASS.with(|c| c.set(c.get() & 8 | (2 << i)));
-        detect_in_bitmap(w, h, bits, tf, found);
+        detect_in_bitmap(&crop, &bits, tf, found);
     }
 }
 
@@ -155,19 +150,15 @@ fn search_whole(img: &GrayImage, bitmaps: &[Vec<bool>; 2], tf: Transform, found:
 fn detect_in_grey(img: &GrayImage, tf: Transform, found: &mut Vec<Found>) {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let data = img.as_raw();
-    let t = std::time::Instant::now();
     let mut prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-    let t1 = t.elapsed();
     guarded(|| collect(prepared.detect_grids(), tf, found));
-    if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  grey {w}x{h} prep {t1:?} total {:?}", t.elapsed()); }
 }
 
-/// rqrr's detection and decoding on a bitmap (`true` = dark).
-fn detect_in_bitmap(w: usize, h: usize, bits: &[bool], tf: Transform, found: &mut Vec<Found>) {
-    let t = std::time::Instant::now();
+/// rqrr's detection and decoding on `bits`, a bitmap of `img` (`true` = dark).
+fn detect_in_bitmap(img: &GrayImage, bits: &[bool], tf: Transform, found: &mut Vec<Found>) {
+    let (w, h) = (img.width() as usize, img.height() as usize);
     let mut prepared = PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x]);
     guarded(|| collect(prepared.detect_grids(), tf, found));
-    if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  bits {w}x{h} total {:?}", t.elapsed()); }
 }
 
 /// Runs `f`, turning a panic into `None`: rqrr 0.11 asserts on some degenerate geometry (a perspective that
@@ -178,22 +169,65 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Decodes each grid (retrying it mirrored) and keeps new texts.
+///
+/// rqrr's `bounds` are the images of grid coordinates 0 and `size + 1` (one module past the code's right and
+/// bottom edges); the reported corners are those of the code itself (0 and `size`).
 fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, tf: Transform, found: &mut Vec<Found>) {
     for grid in grids {
-        let Some(bytes) = guarded(|| decode_grid(&grid)).flatten() else { continue };
-        let bounds = grid.bounds.map(|p| (p.x as f32 * tf.scale + tf.dx, p.y as f32 * tf.scale + tf.dy));
-        if std::env::var("TOCK_QR_DEBUG").is_ok() { eprintln!("  hit scale {} pass {}", tf.scale, PASS.with(|p| p.get())); }
+        let size = grid.grid.size();
+        let quad = square_to_quad(grid.bounds.map(|p| (p.x as f64, p.y as f64)));
+        let Some(bytes) = guarded(|| decode_grid(&grid.grid)).flatten() else { continue };
+        let t = size as f64 / (size + 1) as f64;
+        let bounds = [(0.0, 0.0), (t, 0.0), (t, t), (0.0, t)].map(|(u, v)| {
+            let (x, y) = apply(&quad, u, v);
+            (x as f32 * tf.scale + tf.dx, y as f32 * tf.scale + tf.dy)
+        });
         push_unique(found, Found { text: text_from_bytes(bytes), bounds });
     }
 }
 
-fn decode_grid<G: BitGrid>(grid: &rqrr::Grid<G>) -> Option<Vec<u8>> {
+/// Decodes a grid as it is, then mirrored.
+fn decode_grid<G: BitGrid>(grid: &G) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    if grid.decode_to(&mut out).is_ok() {
+    if rqrr::Grid::new(AsIs(grid)).decode_to(&mut out).is_ok() {
         return Some(out);
     }
     out.clear();
-    rqrr::Grid::new(Mirrored(&grid.grid)).decode_to(&mut out).ok().map(|_| out)
+    rqrr::Grid::new(Mirrored(grid)).decode_to(&mut out).ok().map(|_| out)
+}
+
+/// A 3×3 projective map (row-major).
+type M3 = [[f64; 3]; 3];
+
+/// The projective map taking the unit square's corners (0,0), (1,0), (1,1), (0,1) to `q` (Heckbert's formula).
+fn square_to_quad(q: [(f64, f64); 4]) -> M3 {
+    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
+    let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
+    let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
+    let den = dx1 * dy2 - dx2 * dy1;
+    if (sx.abs() < 1e-9 && sy.abs() < 1e-9) || den.abs() < 1e-9 {
+        return [[x1 - x0, x3 - x0, x0], [y1 - y0, y3 - y0, y0], [0.0, 0.0, 1.0]];
+    }
+    let g = (sx * dy2 - dx2 * sy) / den;
+    let h = (dx1 * sy - sx * dy1) / den;
+    [[x1 - x0 + g * x1, x3 - x0 + h * x3, x0], [y1 - y0 + g * y1, y3 - y0 + h * y3, y0], [g, h, 1.0]]
+}
+
+fn apply(m: &M3, u: f64, v: f64) -> (f64, f64) {
+    let w = m[2][0] * u + m[2][1] * v + m[2][2];
+    ((m[0][0] * u + m[0][1] * v + m[0][2]) / w, (m[1][0] * u + m[1][1] * v + m[1][2]) / w)
+}
+
+/// A borrowed grid.
+struct AsIs<'a, G>(&'a G);
+
+impl<G: BitGrid> BitGrid for AsIs<'_, G> {
+    fn size(&self) -> usize {
+        self.0.size()
+    }
+    fn bit(&self, y: usize, x: usize) -> bool {
+        self.0.bit(y, x)
+    }
 }
 
 /// A grid read with rows and columns swapped (some codes are printed mirrored).
