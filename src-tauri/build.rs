@@ -10,6 +10,10 @@ const COMMANDS: &[&str] = &[
     "delete_account",
     "copy_code",
     "ui_painted",
+    "scan_screen",
+    "scan_clipboard",
+    "save_scanned",
+    "discard_scanned",
 ];
 
 fn main() {

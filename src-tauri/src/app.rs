@@ -33,9 +33,29 @@ pub fn run(data_dir: &Path) -> Result<(), String> {
             commands::delete_account,
             commands::copy_code,
             commands::ui_painted,
+            commands::scan_screen,
+            commands::scan_clipboard,
+            commands::save_scanned,
+            commands::discard_scanned,
         ])
+        .on_window_event(|window, event| {
+            // Image files dropped on the window are scanned in Rust; the UI gets the report.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let app = window.app_handle().clone();
+                let paths = paths.clone();
+                std::thread::spawn(move || {
+                    let result = commands::scan_files(&app, &paths);
+                    let _ = match result {
+                        Ok(report) => app.emit("scan-report", report),
+                        Err(e) => app.emit("scan-error", e),
+                    };
+                });
+            }
+        })
         .setup(|app| {
             tray::create(app.handle())?;
+            let handle = app.handle().clone();
+            std::thread::spawn(move || handle.state::<AppState>().preload());
             tauri::async_runtime::spawn(ticker(app.handle().clone()));
             Ok(())
         })

@@ -236,3 +236,48 @@ mod tests {
         assert_eq!((m.algorithm, m.digits, m.kind), (AlgorithmName::SHA256, 8, OtpKindName::Totp));
     }
 }
+
+/// An account found by a scan, waiting for the person to review it. Its secret stays in Rust, under
+/// `token`, until `save_scanned` or `discard_scanned`.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScannedAccount {
+    pub token: String,
+    pub issuer: String,
+    pub name: String,
+    pub kind: OtpKindName,
+    pub algorithm: AlgorithmName,
+    pub digits: u8,
+    pub period: Option<u32>,
+    #[ts(type = "number | null")]
+    pub counter: Option<u64>,
+    /// The code to type on the site to finish turning on two-factor authentication.
+    pub first_code: String,
+    /// Accounts already in the vault with the same issuer and name, or the same secret.
+    pub duplicates: Vec<AccountView>,
+}
+
+/// Progress through a Google Authenticator export of several QR codes.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BatchProgress {
+    pub scanned: u32,
+    pub total: u32,
+    /// E.g. "Batch 2 of 3 scanned".
+    pub message: String,
+}
+
+/// What a scan (screen, clipboard, dropped files) found.
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScanReport {
+    /// "screen", "clipboard" or the dropped files' names.
+    pub source: String,
+    pub accounts: Vec<ScannedAccount>,
+    /// One sentence per thing worth knowing: non-authenticator codes, unusable entries, nothing found.
+    pub notes: Vec<String>,
+    pub batch: Option<BatchProgress>,
+}

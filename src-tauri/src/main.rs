@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod commands;
+mod enrol;
 mod capture;
 mod ipc;
 mod scan;

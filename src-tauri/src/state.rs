@@ -9,7 +9,8 @@ use tock_core::vault::NewAccount;
 use tock_core::{AccountId, OtpAuthUri, OtpKind, OtpParams, Secret};
 use tock_store::DiskVault;
 
-use crate::ipc::{AccountView, AddPreview, AddRequest, CodeView, CodesSnapshot, ErrorCode, IpcError, OtpKindName};
+use crate::enrol::Pending;
+use crate::ipc::{AccountView, AddPreview, AddRequest, CodeView, CodesSnapshot, ErrorCode, IpcError, OtpKindName, ScanReport};
 
 type Result<T> = std::result::Result<T, IpcError>;
 
@@ -21,16 +22,22 @@ pub struct AppState {
 struct Inner {
     vault: std::result::Result<DiskVault, IpcError>,
     secrets: HashMap<AccountId, Secret>,
+    pending: Pending,
 }
 
 impl AppState {
-    /// Opens the vault in `data_dir`; a failure is kept and reported by every command.
+    /// Opens the vault in `data_dir`; a failure is kept and reported by every command. Secrets are read
+    /// by [`AppState::preload`].
     pub fn open(data_dir: &Path) -> Self {
         let vault = tock_store::open_vault(data_dir).map_err(IpcError::from);
-        let mut inner = Inner { vault, secrets: HashMap::new() };
-        // A keychain problem at start-up is reported when the UI asks for codes.
-        let _ = inner.load_secrets();
-        AppState { inner: Mutex::new(inner) }
+        AppState { inner: Mutex::new(Inner { vault, secrets: HashMap::new(), pending: Pending::default() }) }
+    }
+
+    /// Reads the secrets from the keychain; called on a thread of its own at start-up, so the keychain and
+    /// the webview start in parallel (the first `get_codes` waits for it). A keychain problem is reported
+    /// when the UI asks for codes.
+    pub fn preload(&self) {
+        let _ = self.lock().load_secrets();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -149,6 +156,53 @@ impl AppState {
         let vault = inner.vault_mut()?;
         vault.reload()?;
         Ok(vault.use_code(&id, now)?.code)
+    }
+}
+
+impl AppState {
+    /// Turns the QR texts a scan found into accounts to review (secrets stay here under tokens).
+    pub fn scan_report(&self, source: &str, texts: Vec<String>, now: u64) -> Result<ScanReport> {
+        let mut inner = self.lock();
+        let inner = &mut *inner;
+        let vault = inner.vault.as_mut().map_err(|e| e.clone())?;
+        vault.reload()?;
+        let mut failure = None;
+        let report = inner.pending.report(source, texts, now, |new| match vault.duplicates_of(&new.issuer, &new.name, &new.secret) {
+            Ok(found) => found.into_iter().map(AccountView::from).collect(),
+            Err(e) => {
+                failure = Some(IpcError::from(e));
+                Vec::new()
+            }
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
+    }
+
+    /// Saves a reviewed account; with `replace`, the accounts it duplicates are removed first.
+    pub fn save_scanned(&self, token: &str, replace: bool, now: u64) -> Result<AccountView> {
+        let mut inner = self.lock();
+        let inner = &mut *inner;
+        let new = inner.pending.take(token).ok_or_else(|| IpcError::new(ErrorCode::NotFound, "That scanned account was already saved or discarded; scan again."))?;
+        let vault = inner.vault.as_mut().map_err(|e| e.clone())?;
+        vault.reload()?;
+        if replace {
+            let old: Vec<AccountId> = vault.duplicates_of(&new.issuer, &new.name, &new.secret)?.into_iter().map(|a| a.id.clone()).collect();
+            for id in old {
+                vault.remove(&id)?;
+                inner.secrets.remove(&id);
+            }
+        }
+        let secret = new.secret.clone();
+        let view = AccountView::from(vault.add(new, tock_store::new_account_id(), now, DigitsPolicy::Import)?);
+        inner.secrets.insert(AccountId::parse(&view.id).expect("ids we make parse"), secret);
+        Ok(view)
+    }
+
+    /// Forgets a scanned account without saving it.
+    pub fn discard_scanned(&self, token: &str) {
+        self.lock().pending.take(token);
     }
 }
 

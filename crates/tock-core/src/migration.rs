@@ -78,7 +78,9 @@ pub enum MigrationError {
 pub fn parse_migration_uri(uri: &str) -> Result<MigrationBatch, MigrationError> {
     let uri = uri.trim();
     const PREFIX: &str = "otpauth-migration://offline";
-    if uri.len() < PREFIX.len() || !uri.as_bytes()[..PREFIX.len()].eq_ignore_ascii_case(PREFIX.as_bytes()) {
+    if uri.len() < PREFIX.len()
+        || !uri.as_bytes()[..PREFIX.len()].eq_ignore_ascii_case(PREFIX.as_bytes())
+    {
         return Err(MigrationError::NotMigrationUri);
     }
     let rest = &uri[PREFIX.len()..];
@@ -100,7 +102,9 @@ pub fn parse_migration_uri(uri: &str) -> Result<MigrationBatch, MigrationError> 
 
 /// Percent-decodes (keeping `+`), then reads lenient base64.
 fn decode_base64(data: &str) -> Result<Vec<u8>, MigrationError> {
-    let text = percent_decode_str(data).decode_utf8().map_err(|_| MigrationError::BadBase64)?;
+    let text = percent_decode_str(data)
+        .decode_utf8()
+        .map_err(|_| MigrationError::BadBase64)?;
     let cleaned: String = text
         .chars()
         .filter(|c| !matches!(c, '\r' | '\n' | '\t'))
@@ -114,7 +118,9 @@ fn decode_base64(data: &str) -> Result<Vec<u8>, MigrationError> {
     let mut spec = data_encoding::BASE64_NOPAD.specification();
     spec.check_trailing_bits = false;
     let encoding = spec.encoding().expect("valid base64 specification");
-    encoding.decode(cleaned.as_bytes()).map_err(|_| MigrationError::BadBase64)
+    encoding
+        .decode(cleaned.as_bytes())
+        .map_err(|_| MigrationError::BadBase64)
 }
 
 /// A protobuf field value.
@@ -223,7 +229,11 @@ fn parse_payload(payload: &[u8]) -> Result<MigrationBatch, MigrationError> {
         match raw.into_entry() {
             Ok(entry) => batch.entries.push(entry),
             Err((label, why)) => {
-                let who = if label.is_empty() { format!("account {}", i + 1) } else { format!("the account \"{label}\"") };
+                let who = if label.is_empty() {
+                    format!("account {}", i + 1)
+                } else {
+                    format!("the account \"{label}\"")
+                };
                 batch.errors.push(format!("{who} was skipped: {why}"));
             }
         }
@@ -275,7 +285,11 @@ impl RawEntry {
     /// Checks the values; on failure returns the account's label and why (one clause, no secret).
     fn into_entry(mut self) -> Result<MigrationEntry, (String, String)> {
         let (issuer, name) = split_label(&self.name, &self.issuer);
-        let label = if issuer.is_empty() { name.clone() } else { format!("{issuer}: {name}") };
+        let label = if issuer.is_empty() {
+            name.clone()
+        } else {
+            format!("{issuer}: {name}")
+        };
         let fail = |why: String| Err((label.clone(), why));
         let algorithm = match self.algorithm {
             0 | 1 => Algorithm::Sha1,
@@ -295,7 +309,9 @@ impl RawEntry {
                 if (self.counter as i64) < 0 {
                     return fail("its HOTP counter is negative".into());
                 }
-                OtpKind::Hotp { counter: self.counter }
+                OtpKind::Hotp {
+                    counter: self.counter,
+                }
             }
             n => return fail(format!("its type ({n}) is neither TOTP nor HOTP")),
         };
@@ -303,7 +319,16 @@ impl RawEntry {
             return fail("it has no secret key".into());
         }
         let secret = Secret::from_bytes(std::mem::take(&mut self.secret));
-        Ok(MigrationEntry { issuer, name, secret, params: OtpParams { kind, algorithm, digits } })
+        Ok(MigrationEntry {
+            issuer,
+            name,
+            secret,
+            params: OtpParams {
+                kind,
+                algorithm,
+                digits,
+            },
+        })
     }
 }
 
@@ -350,8 +375,12 @@ impl MigrationCollector {
             return AddOutcome::OtherExport;
         }
         match self.batch_id {
-            Some(id) if id != batch.batch_id || self.batch_size != size => return AddOutcome::OtherExport,
-            Some(_) if self.batches.contains_key(&batch.batch_index) => return AddOutcome::AlreadyScanned,
+            Some(id) if id != batch.batch_id || self.batch_size != size => {
+                return AddOutcome::OtherExport
+            }
+            Some(_) if self.batches.contains_key(&batch.batch_index) => {
+                return AddOutcome::AlreadyScanned
+            }
             Some(_) => {}
             None => {
                 self.batch_id = Some(batch.batch_id);
@@ -379,7 +408,10 @@ impl MigrationCollector {
 
     /// The batch numbers still to scan, counted from 1 as Google Authenticator shows them.
     pub fn missing(&self) -> Vec<i32> {
-        (0..self.batch_size).filter(|i| !self.batches.contains_key(i)).map(|i| i + 1).collect()
+        (0..self.batch_size)
+            .filter(|i| !self.batches.contains_key(i))
+            .map(|i| i + 1)
+            .collect()
     }
 
     /// True once every batch `0..batch_size` was scanned.
@@ -394,6 +426,8 @@ impl MigrationCollector {
 
     /// Every skipped-account message gathered so far, in batch order.
     pub fn errors(&self) -> impl Iterator<Item = &str> {
-        self.batches.values().flat_map(|b| b.errors.iter().map(String::as_str))
+        self.batches
+            .values()
+            .flat_map(|b| b.errors.iter().map(String::as_str))
     }
 }

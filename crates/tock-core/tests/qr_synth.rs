@@ -31,9 +31,16 @@ impl Rng {
 
 /// The modules of `text`'s QR code: side length and dark flags, row by row.
 pub fn modules(text: &str) -> (usize, Vec<bool>) {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap();
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap();
     let n = code.width();
-    (n, code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect())
+    (
+        n,
+        code.to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+    )
 }
 
 /// Renders `text` as a `side`×`side` grey image with a 4-module quiet zone, smoothly scaled (each pixel is the
@@ -47,7 +54,11 @@ pub fn render(text: &str, side: u32) -> GrayImage {
             for sx in 0..4 {
                 let u = (x as f32 + (sx as f32 + 0.5) / 4.0) / side as f32 * total - 4.0;
                 let v = (y as f32 + (sy as f32 + 0.5) / 4.0) / side as f32 * total - 4.0;
-                let d = u >= 0.0 && v >= 0.0 && (u as usize) < n && (v as usize) < n && dark[v as usize * n + u as usize];
+                let d = u >= 0.0
+                    && v >= 0.0
+                    && (u as usize) < n
+                    && (v as usize) < n
+                    && dark[v as usize * n + u as usize];
                 sum += if d { 0 } else { 255 };
             }
         }
@@ -72,13 +83,21 @@ fn square_to_quad(q: [(f32, f32); 4]) -> M3 {
     let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q.map(|(x, y)| (x as f64, y as f64));
     let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
     if sx.abs() < 1e-12 && sy.abs() < 1e-12 {
-        return [[x1 - x0, x3 - x0, x0], [y1 - y0, y3 - y0, y0], [0.0, 0.0, 1.0]];
+        return [
+            [x1 - x0, x3 - x0, x0],
+            [y1 - y0, y3 - y0, y0],
+            [0.0, 0.0, 1.0],
+        ];
     }
     let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
     let den = dx1 * dy2 - dx2 * dy1;
     let g = (sx * dy2 - dx2 * sy) / den;
     let h = (dx1 * sy - sx * dy1) / den;
-    [[x1 - x0 + g * x1, x3 - x0 + h * x3, x0], [y1 - y0 + g * y1, y3 - y0 + h * y3, y0], [g, h, 1.0]]
+    [
+        [x1 - x0 + g * x1, x3 - x0 + h * x3, x0],
+        [y1 - y0 + g * y1, y3 - y0 + h * y3, y0],
+        [g, h, 1.0],
+    ]
 }
 
 fn invert(m: M3) -> M3 {
@@ -94,7 +113,10 @@ fn invert(m: M3) -> M3 {
 
 fn apply(m: &M3, x: f64, y: f64) -> (f64, f64) {
     let w = m[2][0] * x + m[2][1] * y + m[2][2];
-    ((m[0][0] * x + m[0][1] * y + m[0][2]) / w, (m[1][0] * x + m[1][1] * y + m[1][2]) / w)
+    (
+        (m[0][0] * x + m[0][1] * y + m[0][2]) / w,
+        (m[1][0] * x + m[1][1] * y + m[1][2]) / w,
+    )
 }
 
 fn bilinear(src: &GrayImage, x: f64, y: f64) -> f64 {
@@ -102,7 +124,10 @@ fn bilinear(src: &GrayImage, x: f64, y: f64) -> f64 {
     let (x, y) = (x - 0.5, y - 0.5);
     let (x0, y0) = (x.floor(), y.floor());
     let (fx, fy) = (x - x0, y - y0);
-    let at = |xx: i64, yy: i64| src.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32).0[0] as f64;
+    let at = |xx: i64, yy: i64| {
+        src.get_pixel(xx.clamp(0, w - 1) as u32, yy.clamp(0, h - 1) as u32)
+            .0[0] as f64
+    };
     let (x0, y0) = (x0 as i64, y0 as i64);
     let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
     let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
@@ -113,8 +138,12 @@ fn bilinear(src: &GrayImage, x: f64, y: f64) -> f64 {
 /// any rotation, scale or perspective. Each destination pixel averages 2×2 bilinear samples.
 pub fn warp_onto(dst: &mut GrayImage, src: &GrayImage, quad: [(f32, f32); 4]) {
     let inv = invert(square_to_quad(quad));
-    let (minx, maxx) = quad.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (miny, maxy) = quad.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (minx, maxx) = quad
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (miny, maxy) = quad
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
     let (sw, sh) = (src.width() as f64, src.height() as f64);
     for y in (miny.floor().max(0.0) as u32)..(maxy.ceil() as u32).min(dst.height()) {
         for x in (minx.floor().max(0.0) as u32)..(maxx.ceil() as u32).min(dst.width()) {
@@ -238,17 +267,29 @@ pub fn screenshot_4k(text: &str, side: u32, x: u32, y: u32) -> GrayImage {
 pub fn webcam_frame(text: &str, width: u32, height: u32, seed: u64) -> GrayImage {
     let mut rng = Rng::new(seed);
     let mut img = GrayImage::from_fn(width, height, |x, y| {
-        image::Luma([(70.0 + 50.0 * (x as f32 / width as f32) + 20.0 * (y as f32 / height as f32)) as u8])
+        image::Luma([
+            (70.0 + 50.0 * (x as f32 / width as f32) + 20.0 * (y as f32 / height as f32)) as u8,
+        ])
     });
     let side = height as f32 * 0.45;
     let (cx, cy) = (width as f32 * 0.52, height as f32 * 0.48);
     // The phone: a bright rounded-ish rectangle, then the code on it.
     let phone = GrayImage::from_pixel(10, 16, image::Luma([215]));
-    warp_onto(&mut img, &phone, rotated_quad(cx, cy, side * 1.45, 22.0, 0.12));
+    warp_onto(
+        &mut img,
+        &phone,
+        rotated_quad(cx, cy, side * 1.45, 22.0, 0.12),
+    );
     let code = render(text, 400);
     warp_onto(&mut img, &code, rotated_quad(cx, cy, side, 22.0, 0.12));
     let mut img = blur(&img);
-    glare(&mut img, cx + side * 0.25, cy - side * 0.2, side * 0.35, 45.0);
+    glare(
+        &mut img,
+        cx + side * 0.25,
+        cy - side * 0.2,
+        side * 0.35,
+        45.0,
+    );
     degrade(&mut img, 25.0, 205.0, 7.0, &mut rng);
     img
 }
@@ -263,7 +304,9 @@ pub fn png(img: &GrayImage) -> Vec<u8> {
 /// Encodes `img` as JPEG at `quality`.
 pub fn jpeg(img: &GrayImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(img).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .unwrap();
     out
 }
 
@@ -298,7 +341,12 @@ mod tests {
         // Bounds are in screenshot pixels, around the 120-px square (the quiet zone is part of the drawing).
         let (n, _) = modules(URI);
         let q = 4.0 * 120.0 / (n + 8) as f32;
-        let (x0, y0, x1, y1) = (2900.0 + q, 1500.0 + q, 2900.0 + 120.0 - q, 1500.0 + 120.0 - q);
+        let (x0, y0, x1, y1) = (
+            2900.0 + q,
+            1500.0 + q,
+            2900.0 + 120.0 - q,
+            1500.0 + 120.0 - q,
+        );
         assert_bounds_near(&found[0], [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], 8.0);
     }
 
@@ -378,7 +426,12 @@ mod tests {
     fn perspective_code_with_blur_and_glare() {
         let mut rng = Rng::new(5);
         let mut img = GrayImage::from_pixel(1000, 800, image::Luma([200]));
-        let quad = [(260.0, 170.0), (720.0, 230.0), (690.0, 640.0), (230.0, 600.0)];
+        let quad = [
+            (260.0, 170.0),
+            (720.0, 230.0),
+            (690.0, 640.0),
+            (230.0, 600.0),
+        ];
         warp_onto(&mut img, &render(URI, 400), quad);
         let mut img = blur(&img);
         glare(&mut img, 560.0, 330.0, 180.0, 40.0);
@@ -421,7 +474,11 @@ mod tests {
             for &b in data {
                 crc ^= b as u32;
                 for _ in 0..8 {
-                    crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                    crc = if crc & 1 != 0 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
                 }
             }
             !crc
@@ -432,7 +489,11 @@ mod tests {
         ihdr.extend_from_slice(&h.to_be_bytes());
         ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, deflate, no filter, no interlace
         chunk(&mut out, b"IHDR", &ihdr);
-        chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+        chunk(
+            &mut out,
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
         chunk(&mut out, b"IEND", &[]);
         out
     }
@@ -443,23 +504,47 @@ mod tests {
         assert!(bytes.len() < 100);
         let t = std::time::Instant::now();
         let err = decode_image_bytes(&bytes).unwrap_err();
-        assert!(t.elapsed() < std::time::Duration::from_millis(500), "took {:?}", t.elapsed());
-        assert_eq!(err, QrError::TooLarge { width: 20000, height: 20000 });
+        assert!(
+            t.elapsed() < std::time::Duration::from_millis(500),
+            "took {:?}",
+            t.elapsed()
+        );
+        assert_eq!(
+            err,
+            QrError::TooLarge {
+                width: 20000,
+                height: 20000
+            }
+        );
         let msg = err.to_string();
-        assert!(msg.starts_with("the image is too large (20000×20000 pixels); the limit is 16384×16384"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "the image is too large (20000×20000 pixels); the limit is 16384×16384"
+            ),
+            "{msg}"
+        );
     }
 
     #[test]
     fn bomb_within_side_limit_is_refused_by_the_memory_limit() {
         // 16000×16000 RGBA would need ~1 GiB: over the 512 MiB decoding budget.
         let err = decode_image_bytes(&png_header_claiming(16000, 16000)).unwrap_err();
-        assert_eq!(err, QrError::TooLarge { width: 16000, height: 16000 });
+        assert_eq!(
+            err,
+            QrError::TooLarge {
+                width: 16000,
+                height: 16000
+            }
+        );
     }
 
     #[test]
     fn not_an_image_and_damaged_image() {
         assert_eq!(decode_image_bytes(b"").unwrap_err(), QrError::NotAnImage);
-        assert_eq!(decode_image_bytes(b"hello, world, this is text").unwrap_err(), QrError::NotAnImage);
+        assert_eq!(
+            decode_image_bytes(b"hello, world, this is text").unwrap_err(),
+            QrError::NotAnImage
+        );
         assert_eq!(
             QrError::NotAnImage.to_string(),
             "the file is not an image Tock can read (PNG, JPEG, WebP, BMP or GIF)"
@@ -468,7 +553,10 @@ mod tests {
         let mut img = GrayImage::from_pixel(300, 300, image::Luma([255]));
         paste(&mut img, &render(URI, 250), 25, 25);
         let full = png(&img);
-        assert_eq!(decode_image_bytes(&full[..full.len() / 2]).unwrap_err(), QrError::Damaged);
+        assert_eq!(
+            decode_image_bytes(&full[..full.len() / 2]).unwrap_err(),
+            QrError::Damaged
+        );
     }
 
     #[test]
@@ -476,10 +564,16 @@ mod tests {
         let mut img = GrayImage::from_pixel(400, 400, image::Luma([255]));
         paste(&mut img, &render(URI, 300), 50, 50);
         let rgb = image::DynamicImage::ImageLuma8(img.clone());
-        for format in [image::ImageFormat::Bmp, image::ImageFormat::Gif, image::ImageFormat::WebP] {
+        for format in [
+            image::ImageFormat::Bmp,
+            image::ImageFormat::Gif,
+            image::ImageFormat::WebP,
+        ] {
             let mut out = std::io::Cursor::new(Vec::new());
             let encoded = match format {
-                image::ImageFormat::Gif | image::ImageFormat::WebP => image::DynamicImage::ImageRgba8(rgb.to_rgba8()),
+                image::ImageFormat::Gif | image::ImageFormat::WebP => {
+                    image::DynamicImage::ImageRgba8(rgb.to_rgba8())
+                }
                 _ => rgb.clone(),
             };
             encoded.write_to(&mut out, format).unwrap();
@@ -489,16 +583,27 @@ mod tests {
         // Black modules on a transparent background (as many web pages serve them): composited onto white.
         let rgba = image::RgbaImage::from_fn(400, 400, |x, y| {
             let dark = img.get_pixel(x, y).0[0] < 128;
-            if dark { image::Rgba([0, 0, 0, 255]) } else { image::Rgba([0, 0, 0, 0]) }
+            if dark {
+                image::Rgba([0, 0, 0, 255])
+            } else {
+                image::Rgba([0, 0, 0, 0])
+            }
         });
         let mut out = std::io::Cursor::new(Vec::new());
         rgba.write_to(&mut out, image::ImageFormat::Png).unwrap();
-        assert_eq!(texts(&decode_image_bytes(&out.into_inner()).unwrap()), [URI]);
+        assert_eq!(
+            texts(&decode_image_bytes(&out.into_inner()).unwrap()),
+            [URI]
+        );
     }
 
     #[test]
     fn text_survives_newlines_and_non_ascii() {
-        for text in ["line one\nline two\n", "Grüße, café ☕\r\n", "今度のバージョン"] {
+        for text in [
+            "line one\nline two\n",
+            "Grüße, café ☕\r\n",
+            "今度のバージョン",
+        ] {
             let mut img = GrayImage::from_pixel(400, 400, image::Luma([255]));
             paste(&mut img, &render(text, 300), 50, 50);
             assert_eq!(texts(&decode_luma(&img)), [text]);
@@ -509,12 +614,24 @@ mod tests {
     fn classify_payloads() {
         use qr::Payload;
         assert_eq!(qr::classify(URI), Payload::OtpAuth(URI.into()));
-        assert_eq!(qr::classify(&format!("{URI}\n")), Payload::OtpAuth(URI.into()));
-        assert_eq!(qr::classify("OTPAUTH://TOTP/x?secret=AA"), Payload::OtpAuth("OTPAUTH://TOTP/x?secret=AA".into()));
+        assert_eq!(
+            qr::classify(&format!("{URI}\n")),
+            Payload::OtpAuth(URI.into())
+        );
+        assert_eq!(
+            qr::classify("OTPAUTH://TOTP/x?secret=AA"),
+            Payload::OtpAuth("OTPAUTH://TOTP/x?secret=AA".into())
+        );
         let m = "otpauth-migration://offline?data=CjUKEPqlBekz";
         assert_eq!(qr::classify(m), Payload::Migration(m.into()));
-        assert_eq!(qr::classify("https://example.com"), Payload::Other("https://example.com".into()));
-        assert_eq!(qr::classify("otpauth:/broken"), Payload::Other("otpauth:/broken".into()));
+        assert_eq!(
+            qr::classify("https://example.com"),
+            Payload::Other("https://example.com".into())
+        );
+        assert_eq!(
+            qr::classify("otpauth:/broken"),
+            Payload::Other("otpauth:/broken".into())
+        );
         assert_eq!(qr::classify(""), Payload::Other(String::new()));
     }
 
@@ -531,7 +648,10 @@ mod tests {
             let on = svg.contains(&format!("M{mx},{my}h1v1h-1z"));
             image::Luma([if on { 0 } else { 255 }])
         });
-        assert_eq!(dark.iter().filter(|d| **d).count(), svg.matches("h1v1h-1z").count());
+        assert_eq!(
+            dark.iter().filter(|d| **d).count(),
+            svg.matches("h1v1h-1z").count()
+        );
         assert_eq!(texts(&decode_luma(&img)), [URI]);
         let too_long = "x".repeat(5000);
         assert_eq!(qr::encode_svg(&too_long).unwrap_err(), QrError::TextTooLong);

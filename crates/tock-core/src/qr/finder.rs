@@ -60,7 +60,14 @@ fn ratio_ok(c: &[usize; 5]) -> bool {
 
 /// Runs through (`x`, `y`) along one axis (`vertical` or not): returns the centre coordinate on that axis and the
 /// pattern's total length, if the 1:1:3:1:1 ratio holds there.
-fn cross_check(b: &Bits<'_>, x: usize, y: usize, vertical: bool, max: usize, expected_total: usize) -> Option<(f32, usize)> {
+fn cross_check(
+    b: &Bits<'_>,
+    x: usize,
+    y: usize,
+    vertical: bool,
+    max: usize,
+    expected_total: usize,
+) -> Option<(f32, usize)> {
     let (len, pos) = if vertical { (b.h, y) } else { (b.w, x) };
     let at = |i: usize| if vertical { b.dark(x, i) } else { b.dark(i, y) };
     let mut c = [0usize; 5];
@@ -90,7 +97,10 @@ fn cross_check(b: &Bits<'_>, x: usize, y: usize, vertical: bool, max: usize, exp
     if 5 * total.abs_diff(expected_total) >= 2 * expected_total || !ratio_ok(&c) {
         return None;
     }
-    Some((i as f32 - c[4] as f32 - c[3] as f32 - c[2] as f32 / 2.0, total))
+    Some((
+        i as f32 - c[4] as f32 - c[3] as f32 - c[2] as f32 / 2.0,
+        total,
+    ))
 }
 
 /// Finds finder patterns on every `step`-th row, strongest (most confirmed) first.
@@ -103,8 +113,13 @@ pub fn find_patterns(bits: &[bool], w: usize, h: usize, step: usize) -> Vec<Find
         }
         let total: usize = c.iter().sum();
         let cx = (end - c[4] - c[3]) as f32 - c[2] as f32 / 2.0;
-        let Some((cy, vtotal)) = cross_check(&b, cx as usize, y, true, c[2], total) else { return false };
-        let Some((cx, htotal)) = cross_check(&b, cx as usize, cy as usize, false, c[2], total) else { return false };
+        let Some((cy, vtotal)) = cross_check(&b, cx as usize, y, true, c[2], total) else {
+            return false;
+        };
+        let Some((cx, htotal)) = cross_check(&b, cx as usize, cy as usize, false, c[2], total)
+        else {
+            return false;
+        };
         let module = (vtotal + htotal) as f32 / 14.0;
         if let Some(f) = found.iter_mut().find(|f| {
             (f.x - cx).abs() <= f.module.max(1.0)
@@ -117,7 +132,12 @@ pub fn find_patterns(bits: &[bool], w: usize, h: usize, step: usize) -> Vec<Find
             f.module = (f.module * n + module) / (n + 1.0);
             f.hits += 1;
         } else if found.len() < MAX_CANDIDATES {
-            found.push(FinderPattern { x: cx, y: cy, module, hits: 1 });
+            found.push(FinderPattern {
+                x: cx,
+                y: cy,
+                module,
+                hits: 1,
+            });
         }
         true
     };
@@ -151,7 +171,7 @@ pub fn find_patterns(bits: &[bool], w: usize, h: usize, step: usize) -> Vec<Find
     }
     // A real pattern is crossed by several rows (its centre is three modules tall); one hit is usually noise.
     found.retain(|f| f.hits >= 2);
-    found.sort_by(|a, b| b.hits.cmp(&a.hits));
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found.truncate(MAX_FINDERS);
     found
 }
@@ -169,19 +189,27 @@ pub fn propose_regions(patterns: &[FinderPattern], w: usize, h: usize) -> Vec<Re
         for j in i + 1..n {
             for k in j + 1..n {
                 let p = [patterns[i], patterns[j], patterns[k]];
-                let (mmin, mmax) = p.iter().fold((f32::MAX, 0.0f32), |(a, b), f| (a.min(f.module), b.max(f.module)));
+                let (mmin, mmax) = p.iter().fold((f32::MAX, 0.0f32), |(a, b), f| {
+                    (a.min(f.module), b.max(f.module))
+                });
                 if mmax > 1.7 * mmin {
                     continue;
                 }
                 // The corner is opposite the longest side.
                 let sides = [dist(&p[1], &p[2]), dist(&p[0], &p[2]), dist(&p[0], &p[1])];
-                let corner = (0..3).max_by(|&a, &b| sides[a].total_cmp(&sides[b])).unwrap();
+                let corner = (0..3)
+                    .max_by(|&a, &b| sides[a].total_cmp(&sides[b]))
+                    .unwrap();
                 let (b1, b2) = ((corner + 1) % 3, (corner + 2) % 3);
                 let (leg1, leg2, hyp) = (sides[b2], sides[b1], sides[corner]);
                 let module = (p[0].module + p[1].module + p[2].module) / 3.0;
                 let (lmin, lmax) = (leg1.min(leg2), leg1.max(leg2));
                 let ratio = hyp / ((leg1 + leg2) / 2.0);
-                if lmax > 1.7 * lmin || !(1.15..=1.7).contains(&ratio) || lmin < 9.0 * module || lmax > 200.0 * module {
+                if lmax > 1.7 * lmin
+                    || !(1.15..=1.7).contains(&ratio)
+                    || lmin < 9.0 * module
+                    || lmax > 200.0 * module
+                {
                     continue;
                 }
                 let a = p[corner];
@@ -197,8 +225,15 @@ pub fn propose_regions(patterns: &[FinderPattern], w: usize, h: usize) -> Vec<Re
                 if x1 <= x0 + 8.0 || y1 <= y0 + 8.0 {
                     continue;
                 }
-                let score = (p[0].hits + p[1].hits + p[2].hits) as f32 * (2.0 - (ratio - std::f32::consts::SQRT_2).abs());
-                let region = Region { x0: x0 as u32, y0: y0 as u32, x1: x1.ceil() as u32, y1: y1.ceil() as u32, module };
+                let score = (p[0].hits + p[1].hits + p[2].hits) as f32
+                    * (2.0 - (ratio - std::f32::consts::SQRT_2).abs());
+                let region = Region {
+                    x0: x0 as u32,
+                    y0: y0 as u32,
+                    x1: x1.ceil() as u32,
+                    y1: y1.ceil() as u32,
+                    module,
+                };
                 groups.push((score, region));
             }
         }

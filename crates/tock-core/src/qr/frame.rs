@@ -22,11 +22,21 @@ pub struct LumaFrame<'a> {
 impl<'a> LumaFrame<'a> {
     /// Checks that `data` is large enough for the geometry and that `stride >= width`.
     pub fn new(width: u32, height: u32, stride: usize, data: &'a [u8]) -> Result<Self, FrameError> {
-        let frame = LumaFrame { width, height, stride, data };
+        let frame = LumaFrame {
+            width,
+            height,
+            stride,
+            data,
+        };
         if frame.is_valid() {
             Ok(frame)
         } else {
-            Err(FrameError::BadGeometry { width, height, stride, len: data.len() })
+            Err(FrameError::BadGeometry {
+                width,
+                height,
+                stride,
+                len: data.len(),
+            })
         }
     }
 
@@ -35,7 +45,11 @@ impl<'a> LumaFrame<'a> {
         if w == 0 || h == 0 {
             return true;
         }
-        self.stride >= w && (h - 1).checked_mul(self.stride).and_then(|n| n.checked_add(w)).is_some_and(|n| n <= self.data.len())
+        self.stride >= w
+            && (h - 1)
+                .checked_mul(self.stride)
+                .and_then(|n| n.checked_add(w))
+                .is_some_and(|n| n <= self.data.len())
     }
 
     /// Copies the pixels (without the row padding) into a grey image.
@@ -68,7 +82,12 @@ pub struct OwnedFrame {
 impl OwnedFrame {
     /// Borrows the frame for [`decode_frame`].
     pub fn as_frame(&self) -> LumaFrame<'_> {
-        LumaFrame { width: self.width, height: self.height, stride: self.stride, data: &self.data }
+        LumaFrame {
+            width: self.width,
+            height: self.height,
+            stride: self.stride,
+            data: &self.data,
+        }
     }
 }
 
@@ -108,7 +127,9 @@ pub struct ReplaySource {
 impl ReplaySource {
     /// A source that will hand out `frames` in order, then end.
     pub fn new(frames: Vec<OwnedFrame>) -> Self {
-        ReplaySource { frames: frames.into() }
+        ReplaySource {
+            frames: frames.into(),
+        }
     }
 }
 

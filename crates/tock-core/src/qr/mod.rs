@@ -45,7 +45,10 @@ pub struct Found {
 impl Found {
     /// The centre of the four corners.
     pub fn center(&self) -> (f32, f32) {
-        let (sx, sy) = self.bounds.iter().fold((0.0, 0.0), |(ax, ay), &(x, y)| (ax + x, ay + y));
+        let (sx, sy) = self
+            .bounds
+            .iter()
+            .fold((0.0, 0.0), |(ax, ay), &(x, y)| (ax + x, ay + y));
         (sx / 4.0, sy / 4.0)
     }
 }
@@ -86,11 +89,19 @@ pub fn decode_image_bytes(bytes: &[u8]) -> Result<Vec<Found>, QrError> {
 /// (so a black code on a transparent background stays readable). Same limits and errors as
 /// [`decode_image_bytes`].
 pub fn load_luma(bytes: &[u8]) -> Result<image::GrayImage, QrError> {
-    let reader = || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| QrError::NotAnImage);
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|_| QrError::NotAnImage)
+    };
     let format = reader()?.format().ok_or(QrError::NotAnImage)?;
     if !matches!(
         format,
-        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Bmp | ImageFormat::Gif
+        ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::WebP
+            | ImageFormat::Bmp
+            | ImageFormat::Gif
     ) {
         return Err(QrError::NotAnImage);
     }
@@ -144,7 +155,8 @@ pub enum Payload {
 /// Sorts a QR text into [`Payload`]: the scheme is compared without regard to case.
 pub fn classify(text: &str) -> Payload {
     let t = text.trim();
-    let has_prefix = |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let has_prefix =
+        |p: &str| t.len() >= p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if has_prefix("otpauth-migration://") {
         Payload::Migration(t.to_string())
     } else if has_prefix("otpauth://") {

@@ -14,9 +14,12 @@
 //!      it is the only search on levels larger than [`FULL_SEARCH_PIXELS`], because rqrr's whole-image search
 //!      becomes very slow on large busy images (it copies the image for every candidate group).
 //!      On a level already searched whole, this step runs only if nothing was found, and only for small modules.
+//! 4. An image no larger than [`SMALL_SIDE`] (640 pixels) in which nothing was found is searched once more,
+//!    enlarged 2× (thumbnails, tightly cropped codes, very dense codes: +8 images of ZXing's test sets).
 //!
 //! Grids that fail to decode are retried mirrored. A text found again near the same place is a duplicate.
-//! rqrr panics on some degenerate geometry; such a panic is caught and only loses that one attempt.
+//! rqrr panics on some degenerate geometry; such a panic is caught (`catch_unwind`, so this relies on the default
+//! `panic = "unwind"`) and only loses that one attempt; the panic hook still prints its message.
 use std::borrow::Cow;
 
 use image::GrayImage;
@@ -65,9 +68,9 @@ pub fn decode_luma(img: &GrayImage) -> Vec<Found> {
     // Small images (a cropped code, a thumbnail) get one more try enlarged: rqrr reads more with more pixels
     // per module.
     if found.is_empty() && img.width().max(img.height()) <= SMALL_SIDE {
-        let k = if img.width().max(img.height()) <= SMALL_SIDE / 4 { 3 } else { 2 };
-        let big = image::imageops::resize(img, img.width() * k, img.height() * k, image::imageops::FilterType::Triangle);
-        search_level(&big, 1.0 / k as f32, &mut found);
+        let (w, h) = (img.width() * 2, img.height() * 2);
+        let big = image::imageops::resize(img, w, h, image::imageops::FilterType::Triangle);
+        search_level(&big, 0.5, &mut found);
     }
     found
 }
@@ -82,12 +85,23 @@ struct Transform {
 
 /// Searches one pyramid level; `scale` maps level pixels to input pixels.
 fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
+    let t0 = std::time::Instant::now();
+    struct D(std::time::Instant, String);
+    impl Drop for D { fn drop(&mut self) { eprintln!(" level {} {:?}", self.1, self.0.elapsed()); } }
+    let _d = D(t0, format!("{}x{}", level.width(), level.height()));
     let (w, h) = (level.width() as usize, level.height() as usize);
     let data = level.as_raw();
-    let bitmaps = [binarize_blocks(data, w, h, false), binarize_blocks(data, w, h, true)];
+    let bitmaps = [
+        binarize_blocks(data, w, h, false),
+        binarize_blocks(data, w, h, true),
+    ];
     let searched_whole = (w * h) as u64 <= FULL_SEARCH_PIXELS;
     if searched_whole {
-        let tf = Transform { scale, dx: 0.0, dy: 0.0 };
+        let tf = Transform {
+            scale,
+            dx: 0.0,
+            dy: 0.0,
+        };
         detect_in_grey(level, tf, found);
         for bits in &bitmaps {
             detect_in_bitmap(level, bits, tf, found);
@@ -97,19 +111,39 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
         }
     }
     for (inverted, bits) in bitmaps.iter().enumerate() {
+        let tp = std::time::Instant::now();
         let patterns = finder::find_patterns(bits, w, h, 1);
+        eprintln!("  patterns {} in {:?} (since level start {:?})", patterns.len(), tp.elapsed(), t0.elapsed());
         for r in finder::propose_regions(&patterns, w, h) {
             // A level searched whole only gains from regions worth enlarging.
             if searched_whole && r.module >= 4.0 {
                 continue;
             }
+            // Skip a region around a code already read: it holds that code's centre, or its own centre is
+            // inside that code (a group mixing that code's finder patterns with a stray one).
             let already = found.iter().any(|f| {
                 let (cx, cy) = f.center();
                 let (lx, ly) = (cx / scale, cy / scale);
-                (r.x0 as f32..r.x1 as f32).contains(&lx) && (r.y0 as f32..r.y1 as f32).contains(&ly)
+                let (rx, ry) = (
+                    (r.x0 + r.x1) as f32 / 2.0 * scale,
+                    (r.y0 + r.y1) as f32 / 2.0 * scale,
+                );
+                let (fx0, fx1) = f
+                    .bounds
+                    .iter()
+                    .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+                let (fy0, fy1) = f
+                    .bounds
+                    .iter()
+                    .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+                ((r.x0 as f32..r.x1 as f32).contains(&lx)
+                    && (r.y0 as f32..r.y1 as f32).contains(&ly))
+                    || ((fx0..fx1).contains(&rx) && (fy0..fy1).contains(&ry))
             });
             if !already {
+                let tr = std::time::Instant::now();
                 search_region(level, r, inverted == 1, scale, found);
+                eprintln!("   region {r:?} inv {inverted} {:?} found {}", tr.elapsed(), found.len());
             }
         }
     }
@@ -118,9 +152,21 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
 /// Crops `r` out of `level`, enlarges it when modules are small (rqrr wants a few pixels per module), and
 /// searches the crop whole. Crops are kept under [`REGION_MAX_PIXELS`]: too large a region is left to a smaller
 /// pyramid level.
-fn search_region(level: &GrayImage, r: finder::Region, inverted: bool, scale: f32, found: &mut Vec<Found>) {
+fn search_region(
+    level: &GrayImage,
+    r: finder::Region,
+    inverted: bool,
+    scale: f32,
+    found: &mut Vec<Found>,
+) {
     let (cw, ch) = (r.x1 - r.x0, r.y1 - r.y0);
-    let mut up: u32 = if r.module < 2.0 { 3 } else if r.module < 4.0 { 2 } else { 1 };
+    let mut up: u32 = if r.module < 2.0 {
+        3
+    } else if r.module < 4.0 {
+        2
+    } else {
+        1
+    };
     while up > 1 && (cw * up) as u64 * (ch * up) as u64 > REGION_MAX_PIXELS {
         up -= 1;
     }
@@ -129,13 +175,22 @@ fn search_region(level: &GrayImage, r: finder::Region, inverted: bool, scale: f3
     }
     let crop = image::imageops::crop_imm(level, r.x0, r.y0, cw, ch).to_image();
     let crop = if up > 1 {
-        image::imageops::resize(&crop, cw * up, ch * up, image::imageops::FilterType::Triangle)
+        image::imageops::resize(
+            &crop,
+            cw * up,
+            ch * up,
+            image::imageops::FilterType::Triangle,
+        )
     } else {
         crop
     };
     let (w, h) = (crop.width() as usize, crop.height() as usize);
     let data = crop.as_raw();
-    let tf = Transform { scale: scale / up as f32, dx: r.x0 as f32 * scale, dy: r.y0 as f32 * scale };
+    let tf = Transform {
+        scale: scale / up as f32,
+        dx: r.x0 as f32 * scale,
+        dy: r.y0 as f32 * scale,
+    };
     if inverted {
         let bits = binarize_blocks(data, w, h, true);
         detect_in_bitmap(&crop, &bits, tf, found);
@@ -176,13 +231,21 @@ fn collect<G: BitGrid>(grids: Vec<rqrr::Grid<G>>, tf: Transform, found: &mut Vec
     for grid in grids {
         let size = grid.grid.size();
         let quad = square_to_quad(grid.bounds.map(|p| (p.x as f64, p.y as f64)));
-        let Some(bytes) = guarded(|| decode_grid(&grid.grid)).flatten() else { continue };
+        let Some(bytes) = guarded(|| decode_grid(&grid.grid)).flatten() else {
+            continue;
+        };
         let t = size as f64 / (size + 1) as f64;
         let bounds = [(0.0, 0.0), (t, 0.0), (t, t), (0.0, t)].map(|(u, v)| {
             let (x, y) = apply(&quad, u, v);
             (x as f32 * tf.scale + tf.dx, y as f32 * tf.scale + tf.dy)
         });
-        push_unique(found, Found { text: text_from_bytes(bytes), bounds });
+        push_unique(
+            found,
+            Found {
+                text: text_from_bytes(bytes),
+                bounds,
+            },
+        );
     }
 }
 
@@ -193,7 +256,10 @@ fn decode_grid<G: BitGrid>(grid: &G) -> Option<Vec<u8>> {
         return Some(out);
     }
     out.clear();
-    rqrr::Grid::new(Mirrored(grid)).decode_to(&mut out).ok().map(|_| out)
+    rqrr::Grid::new(Mirrored(grid))
+        .decode_to(&mut out)
+        .ok()
+        .map(|_| out)
 }
 
 /// A 3×3 projective map (row-major).
@@ -206,16 +272,27 @@ fn square_to_quad(q: [(f64, f64); 4]) -> M3 {
     let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
     let den = dx1 * dy2 - dx2 * dy1;
     if (sx.abs() < 1e-9 && sy.abs() < 1e-9) || den.abs() < 1e-9 {
-        return [[x1 - x0, x3 - x0, x0], [y1 - y0, y3 - y0, y0], [0.0, 0.0, 1.0]];
+        return [
+            [x1 - x0, x3 - x0, x0],
+            [y1 - y0, y3 - y0, y0],
+            [0.0, 0.0, 1.0],
+        ];
     }
     let g = (sx * dy2 - dx2 * sy) / den;
     let h = (dx1 * sy - sx * dy1) / den;
-    [[x1 - x0 + g * x1, x3 - x0 + h * x3, x0], [y1 - y0 + g * y1, y3 - y0 + h * y3, y0], [g, h, 1.0]]
+    [
+        [x1 - x0 + g * x1, x3 - x0 + h * x3, x0],
+        [y1 - y0 + g * y1, y3 - y0 + h * y3, y0],
+        [g, h, 1.0],
+    ]
 }
 
 fn apply(m: &M3, u: f64, v: f64) -> (f64, f64) {
     let w = m[2][0] * u + m[2][1] * v + m[2][2];
-    ((m[0][0] * u + m[0][1] * v + m[0][2]) / w, (m[1][0] * u + m[1][1] * v + m[1][2]) / w)
+    (
+        (m[0][0] * u + m[0][1] * v + m[0][2]) / w,
+        (m[1][0] * u + m[1][1] * v + m[1][2]) / w,
+    )
 }
 
 /// A borrowed grid.
@@ -285,7 +362,8 @@ fn halve(img: &GrayImage) -> GrayImage {
         let r0 = &src[2 * y * sw..];
         let r1 = &src[(2 * y + 1) * sw..];
         for x in 0..w {
-            let s = r0[2 * x] as u32 + r0[2 * x + 1] as u32 + r1[2 * x] as u32 + r1[2 * x + 1] as u32;
+            let s =
+                r0[2 * x] as u32 + r0[2 * x + 1] as u32 + r1[2 * x] as u32 + r1[2 * x + 1] as u32;
             out.push(((s + 2) / 4) as u8);
         }
     }
@@ -318,7 +396,10 @@ fn binarize_blocks(data: &[u8], w: usize, h: usize, invert: bool) -> Vec<bool> {
             if hi - lo <= MIN_DYNAMIC_RANGE {
                 a = lo as u32 / 2;
                 if by > 0 && bx > 0 {
-                    let n = (avg[(by - 1) * bw + bx] + 2 * avg[by * bw + bx - 1] + avg[(by - 1) * bw + bx - 1]) / 4;
+                    let n = (avg[(by - 1) * bw + bx]
+                        + 2 * avg[by * bw + bx - 1]
+                        + avg[(by - 1) * bw + bx - 1])
+                        / 4;
                     if (lo as u32) < n {
                         a = n;
                     }
