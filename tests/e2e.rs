@@ -110,3 +110,34 @@ async fn search_and_confirmed_delete() {
     assert_eq!(listed[0]["issuer"], "GitLab", "the vault lost GitHub, not GitLab");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_a_qr_code_shown_on_the_screen_review_and_save() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = App::start(|_| {}).await;
+    app.find("empty-state").await;
+    // A site's enrolment QR code, shown in another window on the same (virtual) screen.
+    let qr = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/tock-core/tests/fixtures/google-migration/dim13/example.png");
+    let mut viewer = std::process::Command::new("display").args(["-geometry", "+700+300"]).arg(&qr).spawn().expect("ImageMagick's display");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+
+    app.find("scan-screen-button").await.click().await.unwrap();
+    app.find("scan-review-dialog").await;
+    let card = app.find("scan-account").await;
+    let text = app.text(&card).await;
+    let _ = viewer.kill();
+    let _ = viewer.wait();
+    assert!(text.contains("Example") && text.contains("alice@google.com"), "the review names the account: {text}");
+    assert!(text.contains("Enter this code on the site"), "the review says what to do next: {text}");
+    let first = app.text_of("scan-first-code").await.replace(' ', "");
+    assert_eq!(first.len(), 6, "a 6-digit first code: {first}");
+
+    app.find("scan-save").await.click().await.unwrap();
+    app.eventually("the account is listed", || async { app.all("account-row").await.len() == 1 }).await;
+    assert_eq!(app.text_of("account-issuer").await, "Example");
+    let listed: serde_json::Value = serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed[0]["name"], "alice@google.com");
+    // The saved secret is the one in the QR code: JBSWY3DPEHPK3PXP gives 996554 at T=59 (HMAC-SHA1, counter 1).
+    assert_eq!(cli(app.data_dir.path(), &["code", "example", "--at", "59"]), "996554");
+    app.close().await;
+}

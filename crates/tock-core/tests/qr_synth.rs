@@ -459,6 +459,31 @@ mod tests {
         assert!(decode_luma(&noise).is_empty());
     }
 
+    #[test]
+    fn busy_large_images_take_bounded_time() {
+        // Pixel noise is the worst case for finder-pattern search (countless tiny false patterns); rqrr alone
+        // took over a minute on the 4K screenshot. Generous bound: the machine may be busy.
+        let mut rng = Rng::new(9);
+        let noise = GrayImage::from_fn(3840, 2160, |_, _| {
+            image::Luma([if rng.unit() < 0.5 { 20 } else { 235 }])
+        });
+        let t = std::time::Instant::now();
+        assert!(decode_luma(&noise).is_empty());
+        let mut shot = screenshot_4k(URI, 120, 2900, 1500);
+        image::imageops::replace(
+            &mut shot,
+            &GrayImage::from_pixel(300, 300, image::Luma([250])),
+            2800,
+            1400,
+        );
+        assert!(decode_luma(&shot).is_empty());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "took {:?}",
+            t.elapsed()
+        );
+    }
+
     /// A valid PNG signature and IHDR chunk claiming `w`×`h` RGBA pixels, followed by one tiny IDAT and IEND:
     /// what a decompression bomb looks like from the outside.
     fn png_header_claiming(w: u32, h: u32) -> Vec<u8> {

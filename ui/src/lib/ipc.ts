@@ -9,6 +9,7 @@ import type { AddRequest } from './bindings/AddRequest';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { IpcError } from './bindings/IpcError';
+import type { ScanReport } from './bindings/ScanReport';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_input',
@@ -68,10 +69,47 @@ export const copyCode = (id: string) => call<null>('copy_code', { id });
 /** Tells Rust the first codes are on screen (start-up benchmark; a no-op otherwise). */
 export const uiPainted = () => call<null>('ui_painted');
 
+/** Hides the window, captures every monitor, shows the window again and decodes the QR codes. */
+export const scanScreen = () => call<ScanReport>('scan_screen');
+
+/** Decodes an image on the clipboard, or takes an otpauth:// text from it. */
+export const scanClipboard = () => call<ScanReport>('scan_clipboard');
+
+/** Saves a scanned account; `replace` removes the accounts listed in its `duplicates` first. */
+export const saveScanned = (token: string, replace: boolean) =>
+  call<AccountView>('save_scanned', { token, replace });
+
+/** Forgets a scanned account (its secret is dropped in Rust). */
+export const discardScanned = (token: string) => call<null>('discard_scanned', { token });
+
 export function onCodesChanged(handler: (snapshot: CodesSnapshot) => void): Promise<UnlistenFn> {
   return listen<CodesSnapshot>('codes-changed', (event) => handler(event.payload));
 }
 
 export function onAccountsChanged(handler: (accounts: AccountView[]) => void): Promise<UnlistenFn> {
   return listen<AccountView[]>('accounts-changed', (event) => handler(event.payload));
+}
+
+/** Image files dropped on the window were scanned by Rust. */
+export function onScanReport(handler: (report: ScanReport) => void): Promise<UnlistenFn> {
+  return listen<ScanReport>('scan-report', (event) => handler(event.payload));
+}
+
+/** Scanning dropped files failed. */
+export function onScanError(handler: (error: IpcError) => void): Promise<UnlistenFn> {
+  return listen<unknown>('scan-error', (event) => handler(toIpcError(event.payload)));
+}
+
+/**
+ * Files dragged over the window (true) or gone again (false, also after the
+ * drop). Tauri handles the drop itself, so the page sees no HTML drag events.
+ */
+export async function onDragHover(handler: (hovering: boolean) => void): Promise<UnlistenFn> {
+  const stops = await Promise.all([
+    listen('tauri://drag-enter', () => handler(true)),
+    listen('tauri://drag-over', () => handler(true)),
+    listen('tauri://drag-leave', () => handler(false)),
+    listen('tauri://drag-drop', () => handler(false)),
+  ]);
+  return () => stops.forEach((stop) => stop());
 }

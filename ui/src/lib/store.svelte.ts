@@ -8,6 +8,8 @@ import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
 import * as ipc from './ipc';
+import type { ScanReport } from './bindings/ScanReport';
+import { hasContent, mergeReport, pendingItems, type Review, type ScanSource } from './scan';
 
 export type CodeState = { view: CodeView; countdown: Countdown | null };
 
@@ -15,6 +17,7 @@ export type DialogState =
   | { kind: 'add'; uri: string }
   | { kind: 'rename'; id: string }
   | { kind: 'delete'; id: string }
+  | { kind: 'scan' }
   | null;
 
 export type Toast = { seq: number; text: string };
@@ -41,6 +44,12 @@ export class TockStore {
   notice = $state<string | null>(null);
   toast = $state<Toast | null>(null);
   dialog = $state<DialogState>(null);
+  /** What the scan review dialog shows (while dialog.kind is 'scan'). */
+  review = $state<Review | null>(null);
+  /** The scan under way, if any (Rust hides the window while capturing the screen). */
+  scanning = $state<ScanSource | null>(null);
+  /** Files are being dragged over the window. */
+  dragging = $state(false);
 
   visible = $derived(filterAccounts(this.accounts, this.query));
 
@@ -54,6 +63,9 @@ export class TockStore {
     const subscriptions = await Promise.allSettled([
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
       ipc.onAccountsChanged((accounts) => this.setAccounts(accounts)),
+      ipc.onScanReport((report) => this.receiveReport(report)),
+      ipc.onScanError((error) => this.scanFailed(error)),
+      ipc.onDragHover((hovering) => (this.dragging = hovering)),
     ]);
     const unlisten: Array<() => void> = [];
     for (const s of subscriptions) {
@@ -189,6 +201,116 @@ export class TockStore {
   openAdd(uri = ''): void {
     this.dialog = { kind: 'add', uri };
   }
+
+  /**
+   * Scans the screen or the clipboard; what it found opens the review (or is
+   * added to the one open, e.g. the next code of a transfer export). Rejects
+   * with the IpcError; does nothing while another scan is under way.
+   */
+  async scan(source: ScanSource): Promise<void> {
+    if (this.scanning) return;
+    this.scanning = source;
+    try {
+      this.receiveReport(await (source === 'screen' ? ipc.scanScreen() : ipc.scanClipboard()));
+    } finally {
+      this.scanning = null;
+    }
+  }
+
+  /** Scans, showing a failure in the review if it is open, else in the alert banner. */
+  async scanAndReport(source: ScanSource): Promise<void> {
+    try {
+      await this.scan(source);
+    } catch (e) {
+      this.scanFailed(e);
+    }
+  }
+
+  scanFailed(e: unknown): void {
+    if (this.dialog?.kind === 'scan' && this.review) this.review.error = ipc.toIpcError(e).message;
+    else this.showError(e);
+  }
+
+  /** Opens the review with a report, or adds the report to the review already open. */
+  receiveReport(report: ScanReport): void {
+    if (!hasContent(report)) return;
+    const open = this.dialog?.kind === 'scan' ? this.review : null;
+    if (!open && this.review) this.#discardPending(this.review);
+    this.review = mergeReport(open, report);
+    this.dialog = { kind: 'scan' };
+  }
+
+  /** Closes the review; the accounts not saved are discarded, so their secrets do not linger in Rust. */
+  closeReview(): void {
+    const review = this.review;
+    this.review = null;
+    if (this.dialog?.kind === 'scan') this.dialog = null;
+    if (review) this.#discardPending(review);
+  }
+
+  #discardPending(review: Review): void {
+    for (const item of review.items) {
+      if (item.status === 'pending') this.discardScanned(item.account.token);
+    }
+  }
+
+  /** Forgets one scanned account (Cancel/Discard on its card). */
+  discardScanned(token: string): void {
+    const item = this.review?.items.find((i) => i.account.token === token);
+    if (item) item.status = 'discarded';
+    // Nothing to tell the person if this fails: the account is not saved either way.
+    ipc.discardScanned(token).catch(() => {});
+  }
+
+  /**
+   * Saves a scanned account; `replace` removes the accounts it duplicates first.
+   * Returns the new account, or null when saving failed (the error is shown on its card).
+   */
+  async saveScanned(token: string, replace: boolean, notify = true): Promise<AccountView | null> {
+    const item = this.review?.items.find((i) => i.account.token === token);
+    if (!item || item.status !== 'pending') return null;
+    item.status = 'saving';
+    item.error = null;
+    try {
+      const saved = await ipc.saveScanned(token, replace);
+      item.status = 'saved';
+      const replaced = new Set(replace ? item.account.duplicates.map((d) => d.id) : []);
+      // Rust also emits accounts-changed; this shows the new row right away, as add does.
+      const kept = this.accounts.filter((a) => !replaced.has(a.id) || a.id === saved.id);
+      this.accounts = kept.some((a) => a.id === saved.id) ? kept : [...kept, saved];
+      if (notify) this.notice = savedNotice([saved], item.transfer);
+      void this.refreshCodes();
+      return saved;
+    } catch (e) {
+      item.status = 'pending';
+      item.error = ipc.toIpcError(e).message;
+      return null;
+    }
+  }
+
+  /** Saves every account waiting in the review (none of them has duplicates: Save all is offered then only). */
+  async saveAllScanned(): Promise<AccountView[]> {
+    const review = this.review;
+    if (!review) return [];
+    const saved: AccountView[] = [];
+    for (const item of pendingItems(review).filter((i) => i.status === 'pending')) {
+      const account = await this.saveScanned(item.account.token, false, false);
+      if (account) saved.push(account);
+    }
+    if (saved.length > 0) this.notice = savedNotice(saved, review.items.every((i) => i.transfer));
+    return saved;
+  }
+}
+
+function savedNotice(saved: AccountView[], transfer: boolean): string {
+  const what = saved.length === 1 ? accountTitle(saved[0]) : `${saved.length} accounts`;
+  if (transfer) return `Added ${what}.`;
+  return (
+    `Added ${what}. ` +
+    (saved.length === 1
+      ? 'Enter the current code on the site to finish turning on two-factor authentication.'
+      : 'Enter their current codes on their sites to finish turning on two-factor authentication.')
+  );
 }
 
 const STORE_KEY = Symbol('tock-store');

@@ -169,8 +169,9 @@ pub fn find_patterns(bits: &[bool], w: usize, h: usize, step: usize) -> Vec<Find
             check(&c, w, y, &mut found);
         }
     }
-    // A real pattern is crossed by several rows (its centre is three modules tall); one hit is usually noise.
-    found.retain(|f| f.hits >= 2);
+    // A real pattern is crossed by several rows (its centre is three modules tall, so at least three rows for a
+    // readable module size); one or two hits are usually noise.
+    found.retain(|f| f.hits >= 3);
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found.truncate(MAX_FINDERS);
     found

@@ -85,10 +85,6 @@ struct Transform {
 
 /// Searches one pyramid level; `scale` maps level pixels to input pixels.
 fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
-    let t0 = std::time::Instant::now();
-    struct D(std::time::Instant, String);
-    impl Drop for D { fn drop(&mut self) { eprintln!(" level {} {:?}", self.1, self.0.elapsed()); } }
-    let _d = D(t0, format!("{}x{}", level.width(), level.height()));
     let (w, h) = (level.width() as usize, level.height() as usize);
     let data = level.as_raw();
     let bitmaps = [
@@ -111,9 +107,7 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
         }
     }
     for (inverted, bits) in bitmaps.iter().enumerate() {
-        let tp = std::time::Instant::now();
         let patterns = finder::find_patterns(bits, w, h, 1);
-        eprintln!("  patterns {} in {:?} (since level start {:?})", patterns.len(), tp.elapsed(), t0.elapsed());
         for r in finder::propose_regions(&patterns, w, h) {
             // A level searched whole only gains from regions worth enlarging.
             if searched_whole && r.module >= 4.0 {
@@ -141,9 +135,7 @@ fn search_level(level: &GrayImage, scale: f32, found: &mut Vec<Found>) {
                     || ((fx0..fx1).contains(&rx) && (fy0..fy1).contains(&ry))
             });
             if !already {
-                let tr = std::time::Instant::now();
                 search_region(level, r, inverted == 1, scale, found);
-                eprintln!("   region {r:?} inv {inverted} {:?} found {}", tr.elapsed(), found.len());
             }
         }
     }
