@@ -80,15 +80,34 @@ fn emit_codes(app: &AppHandle) {
     }
 }
 
-/// Sleeps until the next period boundary of any account, then sends the new codes. No polling: with
-/// 30-second accounts the window hears from Rust twice a minute.
+/// How long before a code changes the window shows the next one and turns the ring to its warning colour.
+pub const EXPIRING_MS: u64 = 5_000;
+
+/// Sleeps until the next period boundary of any account, then sends the new codes; and 5 s before it, sends
+/// the ids of the codes about to change (`codes-expiring`). No polling: with 30-second accounts the window
+/// hears from Rust four times a minute.
 async fn ticker(app: AppHandle) {
     loop {
         let now = now_ms();
-        let wait = app.state::<AppState>().next_change_ms(now).map(|t| t.saturating_sub(now) + 5).unwrap_or(60_000).min(60_000);
+        let state = app.state::<AppState>();
+        let change = state.next_change_ms(now, 0);
+        let warn = state.next_change_ms(now, EXPIRING_MS);
+        let next = match (change, warn) {
+            (Some(c), Some(w)) => Some(c.min(w)),
+            (c, w) => c.or(w),
+        };
+        let wait = next.map(|t| t.saturating_sub(now) + 5).unwrap_or(60_000).min(60_000);
         let wake = &app.state::<TickerWake>().0;
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(wait)) => emit_codes(&app),
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => {
+                if next.is_some() && next == change {
+                    emit_codes(&app);
+                }
+                let expiring = app.state::<AppState>().expiring(now_ms(), EXPIRING_MS + 50);
+                if !expiring.is_empty() && next != change {
+                    let _ = app.emit("codes-expiring", expiring);
+                }
+            }
             _ = wake.notified() => {}
         }
     }

@@ -83,8 +83,9 @@ impl AppState {
         Ok(CodesSnapshot { generated_at_ms: now_ms, codes })
     }
 
-    /// The earliest moment after `now_ms` at which some code changes, if any account is time-based.
-    pub fn next_change_ms(&self, now_ms: u64) -> Option<u64> {
+    /// The earliest moment after `now_ms` at which some code changes, if any account is time-based;
+    /// with `lead_ms`, the earliest moment that is `lead_ms` before such a change (and after `now_ms`).
+    pub fn next_change_ms(&self, now_ms: u64, lead_ms: u64) -> Option<u64> {
         let inner = self.lock();
         let vault = inner.vault.as_ref().ok()?;
         vault
@@ -92,11 +93,34 @@ impl AppState {
             .accounts
             .iter()
             .filter_map(|a| a.params.period())
-            .map(|p| {
+            .filter_map(|p| {
                 let p = u64::from(p.max(1)) * 1000;
-                (now_ms / p + 1) * p
+                let boundary = (now_ms / p + 1) * p;
+                match boundary.checked_sub(lead_ms) {
+                    Some(t) if t > now_ms => Some(t),
+                    _ if lead_ms == 0 => Some(boundary),
+                    _ => (boundary + p).checked_sub(lead_ms).filter(|&t| t > now_ms),
+                }
             })
             .min()
+    }
+
+    /// The ids of the time-based accounts whose code changes within `window_ms` after `now_ms`.
+    pub fn expiring(&self, now_ms: u64, window_ms: u64) -> Vec<String> {
+        let inner = self.lock();
+        let Ok(vault) = inner.vault.as_ref() else { return Vec::new() };
+        vault
+            .doc()
+            .accounts
+            .iter()
+            .filter(|a| {
+                a.params.period().is_some_and(|p| {
+                    let p = u64::from(p.max(1)) * 1000;
+                    (now_ms / p + 1) * p - now_ms <= window_ms
+                })
+            })
+            .map(|a| a.id.to_string())
+            .collect()
     }
 
     /// Checks an add request without saving anything.

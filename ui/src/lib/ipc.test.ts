@@ -29,12 +29,22 @@ describe('command wrappers', () => {
     await ipc.deleteAccount('id1');
     await ipc.copyCode('id1');
     await ipc.previewAdd({ type: 'uri', uri: 'otpauth://totp/A?secret=B' });
+    await ipc.scanScreen();
+    await ipc.scanClipboard();
+    await ipc.saveScanned('tok1', true);
+    await ipc.saveScanned('tok2', false);
+    await ipc.discardScanned('tok3');
     expect(seen).toEqual([
       ['rename_account', { id: 'id1', issuer: 'GitHub', name: 'alice' }],
       ['move_account', { id: 'id1', to: 3 }],
       ['delete_account', { id: 'id1' }],
       ['copy_code', { id: 'id1' }],
       ['preview_add', { request: { type: 'uri', uri: 'otpauth://totp/A?secret=B' } }],
+      ['scan_screen', {}],
+      ['scan_clipboard', {}],
+      ['save_scanned', { token: 'tok1', replace: true }],
+      ['save_scanned', { token: 'tok2', replace: false }],
+      ['discard_scanned', { token: 'tok3' }],
     ]);
   });
 

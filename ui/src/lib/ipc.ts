@@ -111,5 +111,6 @@ export async function onDragHover(handler: (hovering: boolean) => void): Promise
     listen('tauri://drag-leave', () => handler(false)),
     listen('tauri://drag-drop', () => handler(false)),
   ]);
-  return () => stops.forEach((stop) => stop());
+  // Each unlisten is asynchronous: report failures to the caller as one promise.
+  return () => Promise.all(stops.map((stop) => stop())).then(() => undefined);
 }

@@ -5,10 +5,10 @@ import type { AccountView } from './bindings/AccountView';
 import type { AddRequest } from './bindings/AddRequest';
 import type { CodeView } from './bindings/CodeView';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
+import type { ScanReport } from './bindings/ScanReport';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
 import * as ipc from './ipc';
-import type { ScanReport } from './bindings/ScanReport';
 import { hasContent, mergeReport, pendingItems, type Review, type ScanSource } from './scan';
 
 export type CodeState = { view: CodeView; countdown: Countdown | null };

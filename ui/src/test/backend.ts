@@ -4,6 +4,9 @@ import { emit } from '@tauri-apps/api/event';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { CodesSnapshot } from '../lib/bindings/CodesSnapshot';
 import type { CodeView } from '../lib/bindings/CodeView';
+import type { IpcError } from '../lib/bindings/IpcError';
+import type { ScannedAccount } from '../lib/bindings/ScannedAccount';
+import type { ScanReport } from '../lib/bindings/ScanReport';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -58,6 +61,7 @@ export function fakeBackend(
         case 'ui_painted':
         case 'move_account':
         case 'delete_account':
+        case 'discard_scanned':
           return null;
         default:
           throw { code: 'internal', message: `Unexpected command ${cmd}` };
@@ -78,4 +82,59 @@ export async function emitCodes(s: CodesSnapshot): Promise<void> {
 
 export async function emitAccounts(accounts: AccountView[]): Promise<void> {
   await emit('accounts-changed', accounts);
+}
+
+/** An account found by a scan (no secret: only its token reaches the UI). */
+export function scanned(overrides: Partial<ScannedAccount> & { token: string }): ScannedAccount {
+  return {
+    issuer: 'Example',
+    name: 'carol@example.com',
+    kind: 'totp',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    counter: null,
+    firstCode: '246810',
+    duplicates: [],
+    ...overrides,
+  };
+}
+
+export function scanReport(accounts: ScannedAccount[], overrides: Partial<ScanReport> = {}): ScanReport {
+  return { source: 'screen', accounts, notes: [], batch: null, ...overrides };
+}
+
+/** The account save_scanned returns for a scanned one. */
+export function savedAccount(s: ScannedAccount, id: string, addedAt = 1_740_830_400): AccountView {
+  return account({
+    id,
+    issuer: s.issuer,
+    name: s.name,
+    kind: s.kind,
+    algorithm: s.algorithm,
+    digits: s.digits,
+    period: s.period,
+    counter: s.counter,
+    addedAt,
+  });
+}
+
+/** A promise to settle later: for observing a command while it is under way. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** What Rust emits after scanning files dropped on the window. */
+export async function emitScanReport(report: ScanReport): Promise<void> {
+  await emit('scan-report', report);
+}
+
+export async function emitScanError(error: IpcError): Promise<void> {
+  await emit('scan-error', error);
 }
