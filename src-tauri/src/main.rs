@@ -9,6 +9,7 @@ mod capture;
 mod ipc;
 mod scan;
 mod state;
+mod ticks;
 mod tray;
 
 use clap::Parser;

@@ -83,26 +83,11 @@ impl AppState {
         Ok(CodesSnapshot { generated_at_ms: now_ms, codes })
     }
 
-    /// The earliest moment after `now_ms` at which some code changes, if any account is time-based;
-    /// with `lead_ms`, the earliest moment that is `lead_ms` before such a change (and after `now_ms`).
+    /// The first moment after `now_ms` that is `lead_ms` before some code changes (see [`crate::ticks`]).
     pub fn next_change_ms(&self, now_ms: u64, lead_ms: u64) -> Option<u64> {
         let inner = self.lock();
         let vault = inner.vault.as_ref().ok()?;
-        vault
-            .doc()
-            .accounts
-            .iter()
-            .filter_map(|a| a.params.period())
-            .filter_map(|p| {
-                let p = u64::from(p.max(1)) * 1000;
-                let boundary = (now_ms / p + 1) * p;
-                match boundary.checked_sub(lead_ms) {
-                    Some(t) if t > now_ms => Some(t),
-                    _ if lead_ms == 0 => Some(boundary),
-                    _ => (boundary + p).checked_sub(lead_ms).filter(|&t| t > now_ms),
-                }
-            })
-            .min()
+        crate::ticks::next_event_ms(vault.doc().accounts.iter().filter_map(|a| a.params.period()), now_ms, lead_ms)
     }
 
     /// The ids of the time-based accounts whose code changes within `window_ms` after `now_ms`.
@@ -113,12 +98,7 @@ impl AppState {
             .doc()
             .accounts
             .iter()
-            .filter(|a| {
-                a.params.period().is_some_and(|p| {
-                    let p = u64::from(p.max(1)) * 1000;
-                    (now_ms / p + 1) * p - now_ms <= window_ms
-                })
-            })
+            .filter(|a| a.params.period().is_some_and(|p| crate::ticks::changes_within(p, now_ms, window_ms)))
             .map(|a| a.id.to_string())
             .collect()
     }

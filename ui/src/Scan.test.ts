@@ -354,6 +354,26 @@ describe('several accounts', () => {
     expect(callsTo(calls, 'discard_scanned')).toEqual([]);
   });
 
+  it('saves once however often Save is pressed while saving', async () => {
+    const pendingSave = deferred<ReturnType<typeof savedAccount>>();
+    const calls = await renderApp([github], {
+      scan_screen: () => scanReport([carol]),
+      save_scanned: () => pendingSave.promise,
+    });
+    await userEvent.click(screen.getByTestId('scan-screen-button'));
+    const save = await screen.findByTestId('scan-save');
+    await userEvent.click(save);
+    expect(save).toHaveAttribute('aria-disabled', 'true');
+    expect(save).toHaveFocus();
+    await userEvent.click(save);
+    await userEvent.click(screen.getByTestId('scan-discard'));
+    expect(callsTo(calls, 'save_scanned')).toHaveLength(1);
+    expect(callsTo(calls, 'discard_scanned')).toEqual([]);
+    pendingSave.resolve(savedAccount(carol, 'new-1'));
+    await reviewClosed();
+    expect(rowIds()).toEqual(['gh', 'new-1']);
+  });
+
   it('keeps the dialog open and shows why saving failed', async () => {
     const calls = await renderApp([github], {
       scan_screen: () => scanReport([carol]),
@@ -366,6 +386,7 @@ describe('several accounts', () => {
     expect(error).toHaveAttribute('role', 'alert');
     expect(review()).toHaveAttribute('open');
     expect(screen.getByTestId('scan-save')).toBeEnabled();
+    expect(screen.getByTestId('scan-save')).toHaveFocus();
     expect(rowIds()).toEqual(['gh']);
     // Closing now discards it: it was not saved.
     await userEvent.click(screen.getByTestId('scan-close'));
