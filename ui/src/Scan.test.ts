@@ -186,13 +186,18 @@ describe('scanning the screen', () => {
     const nothing = 'No QR code was found in the screen; make sure the whole code is visible, not too small, and try again.';
     let attempt = 0;
     const calls = await renderApp([github], {
-      scan_screen: () => (++attempt === 1 ? scanReport([], { notes: [nothing] }) : scanReport([carol])),
+      scan_screen: () => (++attempt <= 2 ? scanReport([], { notes: [nothing] }) : scanReport([carol])),
     });
     await userEvent.click(screen.getByTestId('scan-screen-button'));
     expect(await screen.findByTestId('scan-note')).toHaveTextContent(nothing);
+    // Still nothing: the focus stays on the button, and the result is announced.
+    await userEvent.click(screen.getByTestId('scan-again'));
+    await waitFor(() => expect(screen.getByText(nothing, { selector: '[role="status"]' })).toBeInTheDocument());
+    expect(screen.getByTestId('scan-again')).toHaveFocus();
+    expect(screen.getAllByTestId('scan-note')).toHaveLength(1);
     await userEvent.click(screen.getByTestId('scan-again'));
     await waitFor(() => expect(cards()).toHaveLength(1));
-    expect(callsTo(calls, 'scan_screen')).toHaveLength(2);
+    expect(callsTo(calls, 'scan_screen')).toHaveLength(3);
     expect(screen.queryByTestId('scan-note')).not.toBeInTheDocument();
     expect(screen.queryByTestId('scan-again')).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('scan-save')).toHaveFocus());
@@ -247,6 +252,9 @@ describe('duplicates', () => {
     expect(callsTo(calls, 'save_scanned')).toEqual([{ token: 't-gh2', replace: true }]);
     await reviewClosed();
     expect(rowIds()).toEqual(['new-1']);
+    expect(screen.getByTestId('add-success')).toHaveTextContent(
+      'Replaced GitHub (alice@example.com) with the new scan. Enter the current code on the site',
+    );
     expect(callsTo(calls, 'discard_scanned')).toEqual([]);
   });
 
@@ -318,6 +326,15 @@ describe('several accounts', () => {
     expect(callsTo(calls, 'discard_scanned')).toEqual([{ token: 't-carol' }, { token: 't-dave' }]);
     expect(callsTo(calls, 'save_scanned')).toEqual([]);
     expect(rowIds()).toEqual(['gh']);
+  });
+
+  it('closing with Escape (the dialog closed by the browser) discards them too', async () => {
+    const calls = await renderApp([github], { scan_screen: () => scanReport([carol, dave]) });
+    await userEvent.click(screen.getByTestId('scan-screen-button'));
+    const dialog = (await screen.findByTestId('scan-review-dialog')) as HTMLDialogElement;
+    dialog.close(); // what Escape does to a modal <dialog> (jsdom has no Escape handling of its own)
+    await reviewClosed();
+    expect(callsTo(calls, 'discard_scanned')).toEqual([{ token: 't-carol' }, { token: 't-dave' }]);
   });
 
   it('discarding one moves on to the next, and discarding the last closes', async () => {

@@ -32,12 +32,14 @@ describe('mergeReport', () => {
     let review = mergeReport(null, scanReport([a], { batch }));
     expect(review.items[0].transfer).toBe(true);
     expect(batchIncomplete(review)).toBe(true);
-    review = mergeReport(review, scanReport([a, b], { source: 'qr.png', notes: ['Found a QR code that is not for two-factor authentication (x).'] }));
+    const note = 'Found a QR code that is not for two-factor authentication (x).';
+    review = mergeReport(review, scanReport([a, b], { source: 'qr.png', notes: [note] }));
     expect(review.items.map((i) => i.account.token)).toEqual(['a', 'b']);
     expect(review.sources).toEqual(['screen', 'qr.png']);
     // A report without batch keeps the progress of the export being collected.
     expect(review.batch).toEqual(batch);
-    review = mergeReport(review, scanReport([], { batch: { scanned: 3, total: 3, message: 'All 3 transfer codes scanned' } }));
+    const done = { scanned: 3, total: 3, message: 'All 3 transfer codes scanned' };
+    review = mergeReport(review, scanReport([], { batch: done }));
     expect(batchIncomplete(review)).toBe(false);
   });
 

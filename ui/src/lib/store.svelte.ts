@@ -278,7 +278,7 @@ export class TockStore {
       // Rust also emits accounts-changed; this shows the new row right away, as add does.
       const kept = this.accounts.filter((a) => !replaced.has(a.id) || a.id === saved.id);
       this.accounts = kept.some((a) => a.id === saved.id) ? kept : [...kept, saved];
-      if (notify) this.notice = savedNotice([saved], item.transfer);
+      if (notify) this.notice = savedNotice([saved], item.transfer, replaced.size > 0);
       void this.refreshCodes();
       return saved;
     } catch (e) {
@@ -302,11 +302,12 @@ export class TockStore {
   }
 }
 
-function savedNotice(saved: AccountView[], transfer: boolean): string {
+function savedNotice(saved: AccountView[], transfer: boolean, replaced = false): string {
   const what = saved.length === 1 ? accountTitle(saved[0]) : `${saved.length} accounts`;
-  if (transfer) return `Added ${what}.`;
+  const done = replaced ? `Replaced ${what} with the new scan.` : `Added ${what}.`;
+  if (transfer) return done;
   return (
-    `Added ${what}. ` +
+    `${done} ` +
     (saved.length === 1
       ? 'Enter the current code on the site to finish turning on two-factor authentication.'
       : 'Enter their current codes on their sites to finish turning on two-factor authentication.')
