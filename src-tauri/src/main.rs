@@ -22,7 +22,15 @@ fn main() {
             scan::run(scan::ScanArgs { images, screen, add, json }, || tock_store::open_vault(&dir).map_err(|e| e.to_string()))
         }
         Some(command) => tock_store::open_vault(&dir).map_err(|e| e.to_string()).and_then(|mut vault| cli::run(command, &mut vault)),
-        None => app::run(&dir),
+        None => {
+            // WebKitGTK's DMA-BUF renderer repaints the whole window through (often software) GL at every
+            // step of the countdown rings: without it idle CPU halves (docs/PERFORMANCE.md). It also avoids
+            // WebKitGTK's blank-window bugs on some GPU drivers. A value the user set wins.
+            if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+                std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+            }
+            app::run(&dir)
+        }
     });
     if let Err(message) = result {
         eprintln!("error: {message}");

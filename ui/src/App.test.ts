@@ -8,6 +8,7 @@ import {
   callsTo,
   emitAccounts,
   emitCodes,
+  emitExpiring,
   fakeBackend,
   PERIOD_START_MS,
   snapshot,
@@ -91,17 +92,26 @@ describe('account list', () => {
     const drain = ring.querySelector<SVGCircleElement>('circle.fg')!;
     expect(drain.style.animationDuration).toBe('30s');
     expect(drain.style.animationDelay).toBe('-12s');
-    // The warning colour starts 5 s before expiry: 13 s from now.
-    expect(ring.style.animationDelay).toBe('13s');
+    expect(ring).not.toHaveClass('warn');
     expect(ring).toHaveAttribute('aria-label', 'Code expires in about 18 seconds');
   });
 
-  it('reveals the next code in the last 5 seconds through an animation delay', async () => {
+  it('reveals the next code and warns on the ring when Rust says the code is expiring', async () => {
     await renderWithAccounts();
-    const next = within(row('gh')).getByTestId('account-next-code');
-    expect(next.textContent).toBe('789 012');
-    expect(next.parentElement!.style.animationDelay).toBe('13s');
-    expect(next.parentElement).toHaveTextContent('next: 789 012');
+    expect(within(row('gh')).queryByTestId('account-next-code')).not.toBeInTheDocument();
+    await emitExpiring(['gh', 'bk']);
+    await waitFor(() => expect(within(row('gh')).getByTestId('account-next-code').textContent).toBe('789 012'));
+    expect(within(row('gh')).getByTestId('account-next-code').parentElement).toHaveTextContent('next: 789 012');
+    expect(within(row('gh')).getByTestId('account-ring')).toHaveClass('warn');
+    expect(within(row('gl')).queryByTestId('account-next-code')).not.toBeInTheDocument();
+    expect(within(row('bk')).queryByTestId('account-next-code')).not.toBeInTheDocument();
+  });
+
+  it('shows the next code at once when a snapshot arrives in the last 5 seconds', async () => {
+    vi.setSystemTime(PERIOD_START_MS + 27_000);
+    await renderWithAccounts();
+    await waitFor(() => expect(within(row('gh')).getByTestId('account-next-code').textContent).toBe('789 012'));
+    expect(within(row('gh')).getByTestId('account-ring')).toHaveClass('warn');
   });
 
   it('shows HOTP rows without a ring but with a next-code button', async () => {
@@ -131,7 +141,9 @@ describe('account list', () => {
     const ring = within(row('gh')).getByTestId('account-ring');
     expect(ring).not.toBe(oldRing);
     expect(ring.querySelector<SVGCircleElement>('circle.fg')!.style.animationDelay).toBe('-0.4s');
-    expect(within(row('gh')).getByTestId('account-next-code').textContent).toBe('345 678');
+    // A fresh period: the next code stays hidden until Rust says this one is expiring.
+    expect(within(row('gh')).queryByTestId('account-next-code')).not.toBeInTheDocument();
+    expect(ring).not.toHaveClass('warn');
   });
 
   it('keeps a running ring untouched when an unchanged code is re-sent', async () => {

@@ -16,22 +16,22 @@ describe('countdownFor', () => {
     expect(c.elapsedS).toBe(12);
     expect(c.duration).toBe('30s');
     expect(c.drainDelay).toBe('-12s');
-    // warning starts 5 s before expiry: 25 s into the period, i.e. 13 s from now
-    expect(c.warnDelay).toBe('13s');
+    // 18 s left: not yet in the last 5 seconds
+    expect(c.expiring).toBe(false);
     expect(remainingSeconds(c)).toBe(18);
   });
 
-  it('has a negative warning delay inside the last 5 seconds', () => {
+  it('is expiring inside the last 5 seconds', () => {
     const c = countdownFor(code(0, 30_000), 27_500)!;
     expect(c.drainDelay).toBe('-27.5s');
-    expect(c.warnDelay).toBe('-2.5s');
+    expect(c.expiring).toBe(true);
   });
 
   it('supports other periods', () => {
     const c = countdownFor(code(0, 60_000), 1_000)!;
     expect(c.duration).toBe('60s');
     expect(c.drainDelay).toBe('-1s');
-    expect(c.warnDelay).toBe('54s');
+    expect(c.expiring).toBe(false);
   });
 
   it('clamps clocks outside the period', () => {

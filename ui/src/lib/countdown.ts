@@ -1,8 +1,9 @@
-// Timing for the countdown ring and the "next code" reveal. Computed once per
-// snapshot; the browser then animates with CSS alone (no JS timers).
+// Timing for the countdown ring. Computed once per snapshot; the browser then
+// animates with CSS alone (no JS timers). The last seconds (next code shown,
+// ring in its warning colour) are announced by Rust's codes-expiring event.
 import type { CodeView } from './bindings/CodeView';
 
-/** The next code is revealed, and the ring changes colour, this long before expiry. */
+/** The next code is revealed, and the ring changes colour, this long before expiry (Rust's EXPIRING_MS). */
 export const WARN_SECONDS = 5;
 
 export type Countdown = {
@@ -12,8 +13,8 @@ export type Countdown = {
   elapsedS: number;
   /** animation-delay of the draining ring: minus the time already elapsed. */
   drainDelay: string;
-  /** animation-delay of the warning colour / next-code reveal (starts WARN_SECONDS before expiry). */
-  warnDelay: string;
+  /** Whether the code was already in its last WARN_SECONDS when the snapshot arrived. */
+  expiring: boolean;
   duration: string;
 };
 
@@ -31,14 +32,13 @@ export function countdownFor(code: CodeView, nowMs: number): Countdown | null {
   if (validFromMs == null || validUntilMs == null || validUntilMs <= validFromMs) return null;
   const periodS = (validUntilMs - validFromMs) / 1000;
   const elapsedS = Math.min(periodS, Math.max(0, (nowMs - validFromMs) / 1000));
-  const warnStart = Math.max(0, periodS - WARN_SECONDS);
   return {
     key: `${validFromMs}:${code.code}`,
     periodS,
     elapsedS,
     duration: seconds(periodS),
     drainDelay: seconds(-elapsedS),
-    warnDelay: seconds(warnStart - elapsedS),
+    expiring: periodS - elapsedS <= WARN_SECONDS,
   };
 }
 

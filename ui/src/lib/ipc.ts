@@ -86,6 +86,10 @@ export function onCodesChanged(handler: (snapshot: CodesSnapshot) => void): Prom
   return listen<CodesSnapshot>('codes-changed', (event) => handler(event.payload));
 }
 
+export function onCodesExpiring(handler: (ids: string[]) => void): Promise<UnlistenFn> {
+  return listen<string[]>('codes-expiring', (event) => handler(event.payload));
+}
+
 export function onAccountsChanged(handler: (accounts: AccountView[]) => void): Promise<UnlistenFn> {
   return listen<AccountView[]>('accounts-changed', (event) => handler(event.payload));
 }

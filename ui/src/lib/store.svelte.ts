@@ -11,7 +11,8 @@ import { accountTitle } from './format';
 import * as ipc from './ipc';
 import { hasContent, mergeReport, pendingItems, type Review, type ScanSource } from './scan';
 
-export type CodeState = { view: CodeView; countdown: Countdown | null };
+/** `expiring`: in the last seconds of its period (next code shown, ring in its warning colour). */
+export type CodeState = { view: CodeView; countdown: Countdown | null; expiring: boolean };
 
 export type DialogState =
   | { kind: 'add'; uri: string }
@@ -62,6 +63,7 @@ export class TockStore {
   async start(): Promise<() => void> {
     const subscriptions = await Promise.allSettled([
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
+      ipc.onCodesExpiring((ids) => this.markExpiring(ids)),
       ipc.onAccountsChanged((accounts) => this.setAccounts(accounts)),
       ipc.onScanReport((report) => this.receiveReport(report)),
       ipc.onScanError((error) => this.scanFailed(error)),
@@ -125,8 +127,20 @@ export class TockStore {
     for (const view of snapshot.codes) {
       const previous = this.codes[view.id];
       let countdown = countdownFor(view, nowMs);
-      if (countdown && previous?.countdown?.key === countdown.key) countdown = previous.countdown;
-      next[view.id] = { view, countdown };
+      const unchanged = countdown && previous?.countdown?.key === countdown.key;
+      if (unchanged) countdown = previous!.countdown;
+      const expiring = (countdown?.expiring ?? false) || (unchanged ? previous!.expiring : false);
+      next[view.id] = { view, countdown, expiring };
+    }
+    this.codes = next;
+  }
+
+  /** Rust says these codes change within the next seconds: show their next code, warn on their ring. */
+  markExpiring(ids: string[]): void {
+    const next = { ...this.codes };
+    for (const id of ids) {
+      const current = next[id];
+      if (current?.countdown && !current.expiring) next[id] = { ...current, expiring: true };
     }
     this.codes = next;
   }

@@ -80,6 +80,10 @@ export async function emitCodes(s: CodesSnapshot): Promise<void> {
   await emit('codes-changed', s);
 }
 
+export async function emitExpiring(ids: string[]): Promise<void> {
+  await emit('codes-expiring', ids);
+}
+
 export async function emitAccounts(accounts: AccountView[]): Promise<void> {
   await emit('accounts-changed', accounts);
 }
