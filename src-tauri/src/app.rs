@@ -53,9 +53,14 @@ pub fn run(data_dir: &Path) -> Result<(), String> {
             }
         })
         .setup(|app| {
-            tray::create(app.handle())?;
             let handle = app.handle().clone();
             std::thread::spawn(move || handle.state::<AppState>().preload());
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(3));
+                let app = handle.clone();
+                let _ = handle.run_on_main_thread(move || tray::create_once(&app));
+            });
             tauri::async_runtime::spawn(ticker(app.handle().clone()));
             Ok(())
         })

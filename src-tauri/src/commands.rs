@@ -70,6 +70,8 @@ pub fn copy(app: &AppHandle, state: &AppState, id: &str) -> Result<()> {
 /// benchmarks), Tock prints "painted" and exits.
 #[tauri::command]
 pub fn ui_painted(app: AppHandle) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || crate::tray::create_once(&handle));
     if std::env::var_os("TOCK_EXIT_AFTER_PAINT").is_some() {
         println!("painted");
         app.exit(0);

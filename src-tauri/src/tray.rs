@@ -24,8 +24,21 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     Ok(menu)
 }
 
+static CREATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Creates the tray icon once, after the window's first paint (`ui_painted`) or, failing that, a few seconds
+/// after start: the tray's D-Bus set-up then does not delay the first codes on screen. Main thread only.
+pub fn create_once(app: &AppHandle) {
+    if CREATED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    if let Err(e) = create(app) {
+        eprintln!("warning: the tray icon could not be created ({e}); the window works without it");
+    }
+}
+
 /// Creates the tray icon.
-pub fn create(app: &AppHandle) -> tauri::Result<()> {
+fn create(app: &AppHandle) -> tauri::Result<()> {
     let mut builder = TrayIconBuilder::with_id(TRAY_ID).tooltip("Tock").menu(&build_menu(app)?).on_menu_event(|app, event| {
         let id = event.id().as_ref();
         if let Some(account) = id.strip_prefix(COPY_PREFIX) {

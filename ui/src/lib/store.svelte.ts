@@ -61,6 +61,9 @@ export class TockStore {
 
   /** Subscribes to Rust's events, then loads the accounts and codes. Returns the unsubscribe function. */
   async start(): Promise<() => void> {
+    // Subscribing and loading run side by side: one round trip to Rust before the first paint, not two.
+    // (An event that arrives first is not lost: a newer snapshot always wins over an older answer.)
+    const loading = Promise.all([this.loadAccounts(), this.refreshCodes()]);
     const subscriptions = await Promise.allSettled([
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
       ipc.onCodesExpiring((ids) => this.markExpiring(ids)),
@@ -74,7 +77,7 @@ export class TockStore {
       if (s.status === 'fulfilled') unlisten.push(s.value);
       else this.showError(ipc.toIpcError(s.reason));
     }
-    await Promise.all([this.loadAccounts(), this.refreshCodes()]);
+    await loading;
     await tick();
     // After the next frame, the first codes are painted.
     requestAnimationFrame(() => {
