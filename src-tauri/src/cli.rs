@@ -145,8 +145,7 @@ fn add(args: AddArgs, vault: &mut DiskVault) -> CliResult {
         Some(uri) => {
             let uri = zeroize::Zeroizing::new(if uri == "-" { read_stdin_line("URI")? } else { uri });
             let parsed: OtpAuthUri = uri.trim().parse().map_err(|e| format!("{e}"))?;
-            let new = NewAccount { issuer: parsed.issuer, name: parsed.name, secret: parsed.secret, params: parsed.params, notes: String::new() };
-            (new, DigitsPolicy::Import)
+            (NewAccount::from(parsed), DigitsPolicy::Import)
         }
         None => (manual_account(args)?, DigitsPolicy::Manual),
     };

@@ -36,18 +36,14 @@ impl Pending {
         for text in &texts {
             match classify(text) {
                 Payload::OtpAuth(uri) => match uri.parse::<OtpAuthUri>() {
-                    Ok(p) => found.push(NewAccount { issuer: p.issuer, name: p.name, secret: p.secret, params: p.params, notes: String::new() }),
+                    Ok(p) => found.push(NewAccount::from(p)),
                     Err(e) => notes.push(format!("A QR code could not be used: {e}.")),
                 },
                 Payload::Migration(uri) => match parse_migration_uri(&uri) {
                     Ok(b) => {
                         notes.extend(b.errors.iter().map(|e| format!("Skipped: {e}.")));
                         let total = b.batch_size.max(1) as u32;
-                        let entries: Vec<NewAccount> = b
-                            .entries
-                            .iter()
-                            .map(|e| NewAccount { issuer: e.issuer.clone(), name: e.name.clone(), secret: e.secret.clone(), params: e.params, notes: String::new() })
-                            .collect();
+                        let entries: Vec<NewAccount> = b.entries.iter().cloned().map(NewAccount::from).collect();
                         let collector = self.export.get_or_insert_with(MigrationCollector::new);
                         let mut outcome = collector.add(b.clone());
                         if outcome == AddOutcome::OtherExport {

@@ -105,7 +105,7 @@ fn add_payload(vault: &mut DiskVault, text: &str) -> Result<(), String> {
     let accounts: Vec<NewAccount> = match qr::classify(text) {
         Payload::OtpAuth(uri) => {
             let parsed: OtpAuthUri = uri.parse().map_err(|e| format!("{e}"))?;
-            vec![NewAccount { issuer: parsed.issuer, name: parsed.name, secret: parsed.secret, params: parsed.params, notes: String::new() }]
+            vec![NewAccount::from(parsed)]
         }
         Payload::Migration(uri) => {
             let batch = parse_migration_uri(&uri).map_err(|e| e.to_string())?;
@@ -115,7 +115,7 @@ fn add_payload(vault: &mut DiskVault, text: &str) -> Result<(), String> {
             for error in &batch.errors {
                 eprintln!("skipped: {error}");
             }
-            batch.entries.into_iter().map(|e| NewAccount { issuer: e.issuer, name: e.name, secret: e.secret, params: e.params, notes: String::new() }).collect()
+            batch.entries.into_iter().map(NewAccount::from).collect()
         }
         Payload::Other(_) => return Ok(()),
     };

@@ -247,7 +247,7 @@ fn to_new_account(request: &AddRequest) -> Result<(NewAccount, DigitsPolicy)> {
     match request {
         AddRequest::Uri { uri } => {
             let parsed: OtpAuthUri = uri.trim().parse().map_err(|e: tock_core::uri::UriError| invalid(e.to_string()))?;
-            Ok((NewAccount { issuer: parsed.issuer, name: parsed.name, secret: parsed.secret, params: parsed.params, notes: String::new() }, DigitsPolicy::Import))
+            Ok((NewAccount::from(parsed), DigitsPolicy::Import))
         }
         AddRequest::Manual(m) => {
             let issuer = m.issuer.trim().to_owned();

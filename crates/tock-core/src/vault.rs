@@ -84,6 +84,18 @@ pub struct NewAccount {
     pub notes: String,
 }
 
+impl From<crate::OtpAuthUri> for NewAccount {
+    fn from(uri: crate::OtpAuthUri) -> Self {
+        NewAccount { issuer: uri.issuer, name: uri.name, secret: uri.secret, params: uri.params, notes: String::new() }
+    }
+}
+
+impl From<crate::migration::MigrationEntry> for NewAccount {
+    fn from(e: crate::migration::MigrationEntry) -> Self {
+        NewAccount { issuer: e.issuer, name: e.name, secret: e.secret, params: e.params, notes: String::new() }
+    }
+}
+
 /// An open vault: the document in memory, the stores behind it.
 pub struct Vault<S: SecretStore, D: DocStore> {
     secrets: S,
