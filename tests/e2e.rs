@@ -23,9 +23,9 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
     let empty = app.find("empty-state").await;
     assert!(app.text(&empty).await.to_lowercase().contains("add"), "the empty state says what to do first");
 
-    app.find("add-button").await.click().await.unwrap();
+    app.click("add-button").await;
     app.find("add-dialog").await;
-    app.find("add-mode-uri").await.click().await.unwrap();
+    app.click("add-mode-uri").await;
     let input = app.find("add-uri-input").await;
     input.send_keys("otpauth://totp/ACME%20Co:alice@example.com?secret=NOT-BASE32!").await.unwrap();
     let error = app.find("add-error").await;
@@ -41,7 +41,7 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
         }
     })
     .await;
-    app.find("add-submit").await.click().await.unwrap();
+    app.click("add-submit").await;
 
     let row = app.find("account-row").await;
     assert_eq!(app.text_of("account-issuer").await, "ACME Co");
@@ -95,15 +95,15 @@ async fn search_and_confirmed_delete() {
     app.eventually("both are back", || async { app.all("account-row").await.len() == 2 }).await;
 
     // Delete the first (GitHub): the dialog shows when it was added; cancel keeps it, confirm removes it.
-    app.all("account-menu").await[0].click().await.unwrap();
-    app.find("delete-action").await.click().await.unwrap();
+    app.click("account-menu").await;
+    app.click("delete-action").await;
     app.find("delete-dialog").await;
     assert!(!app.text_of("delete-added-at").await.trim().is_empty(), "the added date is shown");
-    app.find("delete-cancel").await.click().await.unwrap();
+    app.click("delete-cancel").await;
     assert_eq!(app.all("account-row").await.len(), 2);
-    app.all("account-menu").await[0].click().await.unwrap();
-    app.find("delete-action").await.click().await.unwrap();
-    app.find("delete-confirm").await.click().await.unwrap();
+    app.click("account-menu").await;
+    app.click("delete-action").await;
+    app.click("delete-confirm").await;
     app.eventually("one account is left", || async { app.all("account-row").await.len() == 1 }).await;
     let listed: serde_json::Value = serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
@@ -121,7 +121,7 @@ async fn scan_a_qr_code_shown_on_the_screen_review_and_save() {
     let mut viewer = std::process::Command::new("display").args(["-geometry", "+700+300"]).arg(&qr).spawn().expect("ImageMagick's display");
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 
-    app.find("scan-screen-button").await.click().await.unwrap();
+    app.click("scan-screen-button").await;
     app.find("scan-review-dialog").await;
     let card = app.find("scan-account").await;
     let text = app.text(&card).await;
@@ -132,7 +132,7 @@ async fn scan_a_qr_code_shown_on_the_screen_review_and_save() {
     let first = app.text_of("scan-first-code").await.replace(' ', "");
     assert_eq!(first.len(), 6, "a 6-digit first code: {first}");
 
-    app.find("scan-save").await.click().await.unwrap();
+    app.click("scan-save").await;
     app.eventually("the account is listed", || async { app.all("account-row").await.len() == 1 }).await;
     assert_eq!(app.text_of("account-issuer").await, "Example");
     let listed: serde_json::Value = serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();

@@ -100,6 +100,23 @@ impl App {
         self.text(&element).await
     }
 
+    /// Clicks the first element with this `data-testid`, waiting (up to 10 s) until it exists and can be
+    /// clicked (a menu or dialog may still be opening).
+    pub async fn click(&self, test_id: &str) {
+        let started = Instant::now();
+        loop {
+            let element = self.find(test_id).await;
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("{test_id} could not be clicked: {e}"),
+            }
+        }
+    }
+
     /// All elements with this `data-testid` now.
     pub async fn all(&self, test_id: &str) -> Vec<fantoccini::elements::Element> {
         self.client.find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]"))).await.unwrap()
