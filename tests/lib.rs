@@ -12,20 +12,35 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 /// The `tock` binary under test: `$TOCK_BIN`, else target/debug/tock of this workspace.
 pub fn tock_binary() -> PathBuf {
-    let path = std::env::var_os("TOCK_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-        target.join("debug/tock")
-    });
-    assert!(path.exists(), "{} does not exist: build it first with `cargo build -p tock`", path.display());
+    let path = std::env::var_os("TOCK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+            target.join("debug/tock")
+        });
+    assert!(
+        path.exists(),
+        "{} does not exist: build it first with `cargo build -p tock`",
+        path.display()
+    );
     path.canonicalize().unwrap()
 }
 
 /// Runs the CLI on the same data folder as the app.
 pub fn cli(data_dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(tock_binary()).arg("--data-dir").arg(data_dir).args(args).output().expect("tock runs");
-    assert!(out.status.success(), "tock {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(tock_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("tock runs");
+    assert!(
+        out.status.success(),
+        "tock {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
 }
 
@@ -43,12 +58,20 @@ pub struct App {
 impl App {
     /// Starts the app on a fresh data folder, optionally seeded through the CLI first.
     pub async fn start(seed: impl FnOnce(&Path)) -> App {
-        assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run the end-to-end tests through scripts/test (Xvfb)");
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests through scripts/test (Xvfb)"
+        );
         let data_dir = tempfile::tempdir().unwrap();
         seed(data_dir.path());
         let port = NEXT_PORT.fetch_add(2, Ordering::SeqCst);
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
             .env("TOCK_DATA_DIR", data_dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -56,11 +79,18 @@ impl App {
             .expect("tauri-driver must be on PATH (scripts/setup installs it)");
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": tock_binary() }));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": tock_binary() }),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
                 Err(e) if started.elapsed() < Duration::from_secs(30) => {
                     let _ = e;
@@ -69,7 +99,11 @@ impl App {
                 Err(e) => panic!("could not start a WebDriver session on tauri-driver: {e}"),
             }
         };
-        App { client, data_dir, driver }
+        App {
+            client,
+            data_dir,
+            driver,
+        }
     }
 
     /// Waits (up to 10 s) for an element with this `data-testid`.
@@ -90,7 +124,14 @@ impl App {
     /// The rendered text of an element (`innerText`: WebKitWebDriver's own "get element text" returns ""
     /// for our elements).
     pub async fn text(&self, element: &fantoccini::elements::Element) -> String {
-        let value = self.client.execute("return arguments[0].innerText", vec![serde_json::to_value(element).unwrap()]).await.unwrap();
+        let value = self
+            .client
+            .execute(
+                "return arguments[0].innerText",
+                vec![serde_json::to_value(element).unwrap()],
+            )
+            .await
+            .unwrap();
         value.as_str().unwrap_or_default().to_owned()
     }
 
@@ -119,7 +160,10 @@ impl App {
 
     /// All elements with this `data-testid` now.
     pub async fn all(&self, test_id: &str) -> Vec<fantoccini::elements::Element> {
-        self.client.find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]"))).await.unwrap()
+        self.client
+            .find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+            .await
+            .unwrap()
     }
 
     /// Waits until `check` holds, polling every 100 ms for up to 10 s.
@@ -130,7 +174,10 @@ impl App {
     {
         let started = Instant::now();
         while !check().await {
-            assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting until {what}");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "timed out waiting until {what}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -152,6 +199,9 @@ impl Drop for App {
 
 /// The text on the CLIPBOARD selection of the X display.
 pub fn clipboard() -> String {
-    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip (scripts/setup installs it)");
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip (scripts/setup installs it)");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -14,7 +14,10 @@ struct TickerWake(Notify);
 
 /// Milliseconds since the Unix epoch (the only clock reading in Tock's window).
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// Opens the window on the vault in `data_dir`.
@@ -101,7 +104,10 @@ async fn ticker(app: AppHandle) {
             (Some(c), Some(w)) => Some(c.min(w)),
             (c, w) => c.or(w),
         };
-        let wait = next.map(|t| t.saturating_sub(now) + 5).unwrap_or(60_000).min(60_000);
+        let wait = next
+            .map(|t| t.saturating_sub(now) + 5)
+            .unwrap_or(60_000)
+            .min(60_000);
         let wake = &app.state::<TickerWake>().0;
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(wait)) => {

@@ -131,25 +131,36 @@ pub fn run(command: Command, vault: &mut DiskVault) -> CliResult {
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn read_stdin_line(what: &str) -> Result<String, String> {
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line).map_err(|e| format!("could not read the {what} from standard input: {e}"))?;
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("could not read the {what} from standard input: {e}"))?;
     Ok(line.trim().to_owned())
 }
 
 fn add(args: AddArgs, vault: &mut DiskVault) -> CliResult {
     let (new, policy) = match args.uri {
         Some(uri) => {
-            let uri = zeroize::Zeroizing::new(if uri == "-" { read_stdin_line("URI")? } else { uri });
+            let uri = zeroize::Zeroizing::new(if uri == "-" {
+                read_stdin_line("URI")?
+            } else {
+                uri
+            });
             let parsed: OtpAuthUri = uri.trim().parse().map_err(|e| format!("{e}"))?;
             (NewAccount::from(parsed), DigitsPolicy::Import)
         }
         None => (manual_account(args)?, DigitsPolicy::Manual),
     };
-    let account = vault.add(new, tock_store::new_account_id(), now(), policy).map_err(|e| e.to_string())?;
+    let account = vault
+        .add(new, tock_store::new_account_id(), now(), policy)
+        .map_err(|e| e.to_string())?;
     println!("{}", account.id);
     Ok(())
 }
@@ -167,18 +178,43 @@ fn manual_account(args: AddArgs) -> Result<NewAccount, String> {
         Some(AlgorithmArg::Sha512) => Algorithm::Sha512,
     };
     let (kind, digits) = if args.steam {
-        (OtpKind::Steam { period: args.period.unwrap_or(30) }, 5)
+        (
+            OtpKind::Steam {
+                period: args.period.unwrap_or(30),
+            },
+            5,
+        )
     } else if args.hotp {
-        (OtpKind::Hotp { counter: args.counter.unwrap_or(0) }, args.digits.unwrap_or(6))
+        (
+            OtpKind::Hotp {
+                counter: args.counter.unwrap_or(0),
+            },
+            args.digits.unwrap_or(6),
+        )
     } else {
-        (OtpKind::Totp { period: args.period.unwrap_or(30) }, args.digits.unwrap_or(6))
+        (
+            OtpKind::Totp {
+                period: args.period.unwrap_or(30),
+            },
+            args.digits.unwrap_or(6),
+        )
     };
     let issuer = args.issuer.unwrap_or_default();
     let name = args.name.unwrap_or_default();
     if issuer.trim().is_empty() && name.trim().is_empty() {
         return Err("give the account a name: --issuer (e.g. GitHub) and/or --name (e.g. alice@example.com)".into());
     }
-    Ok(NewAccount { issuer: issuer.trim().into(), name: name.trim().into(), secret, params: OtpParams { kind, algorithm, digits }, notes: String::new() })
+    Ok(NewAccount {
+        issuer: issuer.trim().into(),
+        name: name.trim().into(),
+        secret,
+        params: OtpParams {
+            kind,
+            algorithm,
+            digits,
+        },
+        notes: String::new(),
+    })
 }
 
 /// One account as `tock list --json` prints it.
@@ -222,22 +258,39 @@ fn list(vault: &DiskVault, json: bool, with_codes: bool) -> CliResult {
     let mut codes = Vec::new();
     if with_codes {
         let ids: Vec<_> = accounts.iter().map(|a| a.id.clone()).collect();
-        let secrets: std::collections::HashMap<_, _> = vault.secrets_of(&ids).map_err(|e| e.to_string())?.into_iter().collect();
+        let secrets: std::collections::HashMap<_, _> = vault
+            .secrets_of(&ids)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .collect();
         for a in accounts {
-            let secret = secrets.get(&a.id).ok_or_else(|| tock_core::vault::VaultError::SecretMissing(a.label()).to_string())?;
+            let secret = secrets.get(&a.id).ok_or_else(|| {
+                tock_core::vault::VaultError::SecretMissing(a.label()).to_string()
+            })?;
             codes.push(Some(tock_core::otp::code_at(secret, &a.params, now).code));
         }
     } else {
         codes.resize(accounts.len(), None);
     }
     if json {
-        let listed: Vec<ListedAccount> =
-            accounts.iter().zip(codes).map(|(a, code)| ListedAccount { code, ..ListedAccount::from(a) }).collect();
-        println!("{}", serde_json::to_string_pretty(&listed).expect("serialisable"));
+        let listed: Vec<ListedAccount> = accounts
+            .iter()
+            .zip(codes)
+            .map(|(a, code)| ListedAccount {
+                code,
+                ..ListedAccount::from(a)
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listed).expect("serialisable")
+        );
         return Ok(());
     }
     if accounts.is_empty() {
-        eprintln!("no accounts yet; add one with `tock add otpauth://…` or open the window with `tock`");
+        eprintln!(
+            "no accounts yet; add one with `tock add otpauth://…` or open the window with `tock`"
+        );
         return Ok(());
     }
     for (a, code) in accounts.iter().zip(codes) {
@@ -245,11 +298,16 @@ fn list(vault: &DiskVault, json: bool, with_codes: bool) -> CliResult {
         let digits = a.params.digits;
         let detail = match a.params.kind {
             OtpKind::Totp { period } => format!("totp {algorithm} {digits} digits every {period}s"),
-            OtpKind::Hotp { counter } => format!("hotp {algorithm} {digits} digits, counter {counter}"),
+            OtpKind::Hotp { counter } => {
+                format!("hotp {algorithm} {digits} digits, counter {counter}")
+            }
             OtpKind::Steam { .. } => "steam".to_owned(),
         };
         match code {
-            Some(code) => println!("{}  {code:>10}  {:<20} {:<28} {detail}", a.id, a.issuer, a.name),
+            Some(code) => println!(
+                "{}  {code:>10}  {:<20} {:<28} {detail}",
+                a.id, a.issuer, a.name
+            ),
             None => println!("{}  {:<20} {:<28} {detail}", a.id, a.issuer, a.name),
         }
     }
@@ -267,7 +325,9 @@ pub fn algorithm_name(algorithm: Algorithm) -> &'static str {
 
 fn code(vault: &mut DiskVault, query: &str, at: Option<u64>) -> CliResult {
     let id = vault.find(query).map_err(|e| e.to_string())?.id.clone();
-    let code = vault.use_code(&id, at.unwrap_or_else(now)).map_err(|e| e.to_string())?;
+    let code = vault
+        .use_code(&id, at.unwrap_or_else(now))
+        .map_err(|e| e.to_string())?;
     println!("{}", code.code);
     Ok(())
 }

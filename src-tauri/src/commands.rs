@@ -3,7 +3,9 @@ use tauri::{AppHandle, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::app::{notify_changed, now_ms};
-use crate::ipc::{AccountView, AddPreview, AddRequest, CodesSnapshot, ErrorCode, IpcError, ScanReport};
+use crate::ipc::{
+    AccountView, AddPreview, AddRequest, CodesSnapshot, ErrorCode, IpcError, ScanReport,
+};
 use crate::state::AppState;
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -24,21 +26,36 @@ pub fn preview_add(state: State<'_, AppState>, request: AddRequest) -> Result<Ad
 }
 
 #[tauri::command]
-pub fn add_account(app: AppHandle, state: State<'_, AppState>, request: AddRequest) -> Result<AccountView> {
+pub fn add_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: AddRequest,
+) -> Result<AccountView> {
     let view = state.add(&request, now_ms() / 1000)?;
     notify_changed(&app);
     Ok(view)
 }
 
 #[tauri::command]
-pub fn rename_account(app: AppHandle, state: State<'_, AppState>, id: String, issuer: String, name: String) -> Result<AccountView> {
+pub fn rename_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    issuer: String,
+    name: String,
+) -> Result<AccountView> {
     let view = state.rename(&id, issuer, name)?;
     notify_changed(&app);
     Ok(view)
 }
 
 #[tauri::command]
-pub fn move_account(app: AppHandle, state: State<'_, AppState>, id: String, to: usize) -> Result<()> {
+pub fn move_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    to: usize,
+) -> Result<()> {
     state.move_to(&id, to)?;
     notify_changed(&app);
     Ok(())
@@ -59,9 +76,12 @@ pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: String) -> Resu
 /// Copies an account's current code to the clipboard (the tray uses this too).
 pub fn copy(app: &AppHandle, state: &AppState, id: &str) -> Result<()> {
     let code = state.use_code(id, now_ms() / 1000)?;
-    app.clipboard()
-        .write_text(code)
-        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("The code could not be copied to the clipboard ({e}).")))?;
+    app.clipboard().write_text(code).map_err(|e| {
+        IpcError::new(
+            ErrorCode::Internal,
+            format!("The code could not be copied to the clipboard ({e})."),
+        )
+    })?;
     notify_changed(app);
     Ok(())
 }
@@ -86,9 +106,14 @@ pub async fn scan_screen(app: AppHandle, window: tauri::WebviewWindow) -> Result
     let captured = tauri::async_runtime::spawn_blocking(crate::capture::capture_screen).await;
     let _ = window.show();
     let _ = window.set_focus();
-    let image = captured.map_err(|e| internal(e.to_string()))?.map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e)))?;
-    let texts = tauri::async_runtime::spawn_blocking(move || decode_texts(&image)).await.map_err(|e| internal(e.to_string()))?;
-    app.state::<AppState>().scan_report("screen", texts, now_ms() / 1000)
+    let image = captured
+        .map_err(|e| internal(e.to_string()))?
+        .map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e)))?;
+    let texts = tauri::async_runtime::spawn_blocking(move || decode_texts(&image))
+        .await
+        .map_err(|e| internal(e.to_string()))?;
+    app.state::<AppState>()
+        .scan_report("screen", texts, now_ms() / 1000)
 }
 
 /// Scans the clipboard: an image with QR codes, or an otpauth:// text.
@@ -106,12 +131,18 @@ pub async fn scan_clipboard(app: AppHandle) -> Result<ScanReport> {
             _ => return Err(IpcError::new(ErrorCode::InvalidInput, "The clipboard holds no image and no otpauth:// link; copy a screenshot of the QR code, or the link, and try again.")),
         },
     };
-    app.state::<AppState>().scan_report("clipboard", texts, now_ms() / 1000)
+    app.state::<AppState>()
+        .scan_report("clipboard", texts, now_ms() / 1000)
 }
 
 /// Saves a scanned account after review (`replace`: remove the accounts it duplicates first).
 #[tauri::command]
-pub fn save_scanned(app: AppHandle, state: State<'_, AppState>, token: String, replace: bool) -> Result<AccountView> {
+pub fn save_scanned(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    token: String,
+    replace: bool,
+) -> Result<AccountView> {
     let view = state.save_scanned(&token, replace, now_ms() / 1000)?;
     notify_changed(&app);
     Ok(view)
@@ -125,7 +156,10 @@ pub fn discard_scanned(state: State<'_, AppState>, token: String) {
 
 /// The texts of the QR codes in an image.
 pub fn decode_texts(image: &image::GrayImage) -> Vec<String> {
-    tock_core::qr::decode_luma(image).into_iter().map(|f| f.text).collect()
+    tock_core::qr::decode_luma(image)
+        .into_iter()
+        .map(|f| f.text)
+        .collect()
 }
 
 /// Decodes dropped image files; unreadable ones become notes.
@@ -133,16 +167,29 @@ pub fn scan_files(app: &AppHandle, paths: &[std::path::PathBuf]) -> Result<ScanR
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match std::fs::read(path).map_err(|e| format!("{name} could not be read ({e})")).and_then(|b| tock_core::qr::decode_image_bytes(&b).map_err(|e| format!("{name}: {e}"))) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match std::fs::read(path)
+            .map_err(|e| format!("{name} could not be read ({e})"))
+            .and_then(|b| tock_core::qr::decode_image_bytes(&b).map_err(|e| format!("{name}: {e}")))
+        {
             Ok(found) => texts.extend(found.into_iter().map(|f| f.text)),
             Err(problem) => problems.push(crate::ipc::capitalise(&problem) + "."),
         }
     }
-    let names: Vec<String> = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-    let mut report = app.state::<AppState>().scan_report(&names.join(", "), texts, now_ms() / 1000)?;
+    let names: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let mut report =
+        app.state::<AppState>()
+            .scan_report(&names.join(", "), texts, now_ms() / 1000)?;
     if !problems.is_empty() {
-        report.notes.retain(|n| !n.starts_with("No QR code was found"));
+        report
+            .notes
+            .retain(|n| !n.starts_with("No QR code was found"));
         report.notes.splice(0..0, problems);
     }
     Ok(report)

@@ -43,7 +43,8 @@ impl Pending {
                     Ok(b) => {
                         notes.extend(b.errors.iter().map(|e| format!("Skipped: {e}.")));
                         let total = b.batch_size.max(1) as u32;
-                        let entries: Vec<NewAccount> = b.entries.iter().cloned().map(NewAccount::from).collect();
+                        let entries: Vec<NewAccount> =
+                            b.entries.iter().cloned().map(NewAccount::from).collect();
                         let collector = self.export.get_or_insert_with(MigrationCollector::new);
                         let mut outcome = collector.add(b.clone());
                         if outcome == AddOutcome::OtherExport {
@@ -52,19 +53,32 @@ impl Pending {
                             outcome = collector.add(b);
                         }
                         match outcome {
-                            AddOutcome::AlreadyScanned => notes.push("This transfer code was already scanned.".into()),
+                            AddOutcome::AlreadyScanned => {
+                                notes.push("This transfer code was already scanned.".into())
+                            }
                             _ => found.extend(entries),
                         }
                         let scanned = collector.scanned() as u32;
-                        let message = if scanned >= total { format!("All {total} transfer codes scanned") } else { format!("Batch {scanned} of {total} scanned: show the next code and scan again, or save what you have") };
-                        batch = Some(BatchProgress { scanned, total, message });
+                        let message = if scanned >= total {
+                            format!("All {total} transfer codes scanned")
+                        } else {
+                            format!("Batch {scanned} of {total} scanned: show the next code and scan again, or save what you have")
+                        };
+                        batch = Some(BatchProgress {
+                            scanned,
+                            total,
+                            message,
+                        });
                         if collector.is_complete() {
                             self.export = None;
                         }
                     }
                     Err(e) => notes.push(format!("A transfer code could not be read: {e}.")),
                 },
-                Payload::Other(other) => notes.push(format!("Found a QR code that is not for two-factor authentication ({}).", shorten(&other))),
+                Payload::Other(other) => notes.push(format!(
+                    "Found a QR code that is not for two-factor authentication ({}).",
+                    shorten(&other)
+                )),
             }
         }
         if texts.is_empty() {
@@ -90,7 +104,12 @@ impl Pending {
                 view
             })
             .collect();
-        ScanReport { source: source.to_owned(), accounts, notes, batch }
+        ScanReport {
+            source: source.to_owned(),
+            accounts,
+            notes,
+            batch,
+        }
     }
 }
 
@@ -103,7 +122,11 @@ fn kind_of(new: &NewAccount) -> crate::ipc::OtpKindName {
 }
 
 fn shorten(text: &str) -> String {
-    let one_line: String = text.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     match one_line.char_indices().nth(50) {
         Some((i, _)) => format!("{}…", &one_line[..i]),
         None => one_line,

@@ -186,7 +186,10 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        IpcError { code, message: message.into() }
+        IpcError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -220,20 +223,31 @@ mod tests {
     #[test]
     fn errors_cross_ipc_as_code_and_message() {
         let e = IpcError::new(ErrorCode::SecretMissing, "The secret is missing.");
-        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "secret_missing", "message": "The secret is missing."}));
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"code": "secret_missing", "message": "The secret is missing."})
+        );
     }
 
     #[test]
     fn add_requests_parse_from_the_ui_shape() {
-        let uri: AddRequest = serde_json::from_value(serde_json::json!({"type": "uri", "uri": "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP"})).unwrap();
+        let uri: AddRequest = serde_json::from_value(
+            serde_json::json!({"type": "uri", "uri": "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP"}),
+        )
+        .unwrap();
         assert!(matches!(uri, AddRequest::Uri { .. }));
         let manual: AddRequest = serde_json::from_value(serde_json::json!({
             "type": "manual", "issuer": "GitHub", "name": "alice", "secret": "JBSW Y3DP", "kind": "totp",
             "algorithm": "SHA256", "digits": 8, "period": 30, "counter": 0
         }))
         .unwrap();
-        let AddRequest::Manual(m) = manual else { panic!("expected manual") };
-        assert_eq!((m.algorithm, m.digits, m.kind), (AlgorithmName::SHA256, 8, OtpKindName::Totp));
+        let AddRequest::Manual(m) = manual else {
+            panic!("expected manual")
+        };
+        assert_eq!(
+            (m.algorithm, m.digits, m.kind),
+            (AlgorithmName::SHA256, 8, OtpKindName::Totp)
+        );
     }
 }
 

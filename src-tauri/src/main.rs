@@ -2,10 +2,10 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod app;
+mod capture;
 mod cli;
 mod commands;
 mod enrol;
-mod capture;
 mod ipc;
 mod scan;
 mod state;
@@ -16,22 +16,37 @@ use clap::Parser;
 
 fn main() {
     let args = cli::Cli::parse();
-    let result = tock_store::data_dir(args.data_dir).map_err(|e| e.to_string()).and_then(|dir| match args.command {
-        // The CLI never touches GTK, so it works without a display.
-        Some(cli::Command::Scan { images, screen, add, json }) => {
-            scan::run(scan::ScanArgs { images, screen, add, json }, || tock_store::open_vault(&dir).map_err(|e| e.to_string()))
-        }
-        Some(command) => tock_store::open_vault(&dir).map_err(|e| e.to_string()).and_then(|mut vault| cli::run(command, &mut vault)),
-        None => {
-            // WebKitGTK's DMA-BUF renderer repaints the whole window through (often software) GL at every
-            // step of the countdown rings: without it idle CPU halves (docs/PERFORMANCE.md). It also avoids
-            // WebKitGTK's blank-window bugs on some GPU drivers. A value the user set wins.
-            if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-                std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    let result = tock_store::data_dir(args.data_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|dir| match args.command {
+            // The CLI never touches GTK, so it works without a display.
+            Some(cli::Command::Scan {
+                images,
+                screen,
+                add,
+                json,
+            }) => scan::run(
+                scan::ScanArgs {
+                    images,
+                    screen,
+                    add,
+                    json,
+                },
+                || tock_store::open_vault(&dir).map_err(|e| e.to_string()),
+            ),
+            Some(command) => tock_store::open_vault(&dir)
+                .map_err(|e| e.to_string())
+                .and_then(|mut vault| cli::run(command, &mut vault)),
+            None => {
+                // WebKitGTK's DMA-BUF renderer repaints the whole window through (often software) GL at every
+                // step of the countdown rings: without it idle CPU halves (docs/PERFORMANCE.md). It also avoids
+                // WebKitGTK's blank-window bugs on some GPU drivers. A value the user set wins.
+                if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+                    std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+                }
+                app::run(&dir)
             }
-            app::run(&dir)
-        }
-    });
+        });
     if let Err(message) = result {
         eprintln!("error: {message}");
         std::process::exit(1);

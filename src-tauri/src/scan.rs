@@ -25,7 +25,10 @@ struct JsonFound {
 }
 
 /// Runs the scan; the vault is opened only with `--add`.
-pub fn run(args: ScanArgs, open_vault: impl FnOnce() -> Result<DiskVault, String>) -> Result<(), String> {
+pub fn run(
+    args: ScanArgs,
+    open_vault: impl FnOnce() -> Result<DiskVault, String>,
+) -> Result<(), String> {
     if args.images.is_empty() && !args.screen {
         return Err("give one or more image files, or --screen; see tock scan --help".into());
     }
@@ -50,22 +53,40 @@ pub fn run(args: ScanArgs, open_vault: impl FnOnce() -> Result<DiskVault, String
     }
     if args.screen {
         let screen = crate::capture::capture_screen()?;
-        found.extend(qr::decode_luma(&screen).into_iter().map(|f| ("screen".to_owned(), f)));
+        found.extend(
+            qr::decode_luma(&screen)
+                .into_iter()
+                .map(|f| ("screen".to_owned(), f)),
+        );
     }
 
     if args.json {
         let listed: Vec<JsonFound> = found
             .iter()
-            .map(|(file, f)| JsonFound { file: file.clone(), text: f.text.clone(), authenticator: !matches!(qr::classify(&f.text), Payload::Other(_)) })
+            .map(|(file, f)| JsonFound {
+                file: file.clone(),
+                text: f.text.clone(),
+                authenticator: !matches!(qr::classify(&f.text), Payload::Other(_)),
+            })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&listed).expect("serialisable"));
-        return if unreadable > 0 { Err(last_error) } else { Ok(()) };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listed).expect("serialisable")
+        );
+        return if unreadable > 0 {
+            Err(last_error)
+        } else {
+            Ok(())
+        };
     }
 
     let mut authenticator = Vec::new();
     for (file, f) in &found {
         match qr::classify(&f.text) {
-            Payload::Other(text) => eprintln!("note: {file}: a QR code that is not an authenticator code: {}", shorten(&text)),
+            Payload::Other(text) => eprintln!(
+                "note: {file}: a QR code that is not an authenticator code: {}",
+                shorten(&text)
+            ),
             _ => authenticator.push(f.text.clone()),
         }
     }
@@ -73,7 +94,11 @@ pub fn run(args: ScanArgs, open_vault: impl FnOnce() -> Result<DiskVault, String
         return Err(last_error);
     }
     if authenticator.is_empty() {
-        let looked = if args.screen && args.images.is_empty() { "on the screen".to_owned() } else { "in the given images".to_owned() };
+        let looked = if args.screen && args.images.is_empty() {
+            "on the screen".to_owned()
+        } else {
+            "in the given images".to_owned()
+        };
         return Err(format!("no authenticator QR code found {looked}; make sure the whole code is visible and sharp"));
     }
     if args.add {
@@ -93,7 +118,10 @@ pub fn run(args: ScanArgs, open_vault: impl FnOnce() -> Result<DiskVault, String
 }
 
 fn shorten(text: &str) -> String {
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     match one_line.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &one_line[..i]),
         None => one_line,
@@ -110,7 +138,11 @@ fn add_payload(vault: &mut DiskVault, text: &str) -> Result<(), String> {
         Payload::Migration(uri) => {
             let batch = parse_migration_uri(&uri).map_err(|e| e.to_string())?;
             if batch.batch_size > 1 {
-                eprintln!("transfer code: batch {} of {} scanned", batch.batch_index + 1, batch.batch_size);
+                eprintln!(
+                    "transfer code: batch {} of {} scanned",
+                    batch.batch_index + 1,
+                    batch.batch_size
+                );
             }
             for error in &batch.errors {
                 eprintln!("skipped: {error}");
@@ -120,13 +152,24 @@ fn add_payload(vault: &mut DiskVault, text: &str) -> Result<(), String> {
         Payload::Other(_) => return Ok(()),
     };
     for new in accounts {
-        let duplicates = vault.duplicates_of(&new.issuer, &new.name, &new.secret).map_err(|e| e.to_string())?;
+        let duplicates = vault
+            .duplicates_of(&new.issuer, &new.name, &new.secret)
+            .map_err(|e| e.to_string())?;
         if let Some(existing) = duplicates.first() {
-            eprintln!("already in the vault, not added: {} (id {})", existing.label(), existing.id);
+            eprintln!(
+                "already in the vault, not added: {} (id {})",
+                existing.label(),
+                existing.id
+            );
             continue;
         }
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let account = vault.add(new, tock_store::new_account_id(), now, DigitsPolicy::Import).map_err(|e| e.to_string())?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let account = vault
+            .add(new, tock_store::new_account_id(), now, DigitsPolicy::Import)
+            .map_err(|e| e.to_string())?;
         println!("{}  {}", account.id, account.label());
     }
     Ok(())

@@ -10,7 +10,10 @@ use tock_core::{AccountId, OtpAuthUri, OtpKind, OtpParams, Secret};
 use tock_store::DiskVault;
 
 use crate::enrol::Pending;
-use crate::ipc::{AccountView, AddPreview, AddRequest, CodeView, CodesSnapshot, ErrorCode, IpcError, OtpKindName, ScanReport};
+use crate::ipc::{
+    AccountView, AddPreview, AddRequest, CodeView, CodesSnapshot, ErrorCode, IpcError, OtpKindName,
+    ScanReport,
+};
 
 type Result<T> = std::result::Result<T, IpcError>;
 
@@ -30,7 +33,13 @@ impl AppState {
     /// by [`AppState::preload`].
     pub fn open(data_dir: &Path) -> Self {
         let vault = tock_store::open_vault(data_dir).map_err(IpcError::from);
-        AppState { inner: Mutex::new(Inner { vault, secrets: HashMap::new(), pending: Pending::default() }) }
+        AppState {
+            inner: Mutex::new(Inner {
+                vault,
+                secrets: HashMap::new(),
+                pending: Pending::default(),
+            }),
+        }
     }
 
     /// Reads the secrets from the keychain; called on a thread of its own at start-up, so the keychain and
@@ -41,7 +50,9 @@ impl AppState {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Accounts in display order.
@@ -56,7 +67,12 @@ impl AppState {
     pub fn labels(&self) -> Vec<(AccountId, String)> {
         let inner = self.lock();
         match &inner.vault {
-            Ok(v) => v.doc().accounts.iter().map(|a| (a.id.clone(), a.label())).collect(),
+            Ok(v) => v
+                .doc()
+                .accounts
+                .iter()
+                .map(|a| (a.id.clone(), a.label()))
+                .collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -69,9 +85,13 @@ impl AppState {
         let vault = inner.vault_ref()?;
         let mut codes = Vec::with_capacity(vault.doc().accounts.len());
         for account in &vault.doc().accounts {
-            let Some(secret) = inner.secrets.get(&account.id) else { continue };
+            let Some(secret) = inner.secrets.get(&account.id) else {
+                continue;
+            };
             let current = otp::code_at(secret, &account.params, now);
-            let next_code = current.valid_until.map(|t| otp::code_at(secret, &account.params, t).code);
+            let next_code = current
+                .valid_until
+                .map(|t| otp::code_at(secret, &account.params, t).code);
             codes.push(CodeView {
                 id: account.id.to_string(),
                 code: current.code,
@@ -80,25 +100,42 @@ impl AppState {
                 valid_until_ms: current.valid_until.map(|t| t * 1000),
             });
         }
-        Ok(CodesSnapshot { generated_at_ms: now_ms, codes })
+        Ok(CodesSnapshot {
+            generated_at_ms: now_ms,
+            codes,
+        })
     }
 
     /// The first moment after `now_ms` that is `lead_ms` before some code changes (see [`crate::ticks`]).
     pub fn next_change_ms(&self, now_ms: u64, lead_ms: u64) -> Option<u64> {
         let inner = self.lock();
         let vault = inner.vault.as_ref().ok()?;
-        crate::ticks::next_event_ms(vault.doc().accounts.iter().filter_map(|a| a.params.period()), now_ms, lead_ms)
+        crate::ticks::next_event_ms(
+            vault
+                .doc()
+                .accounts
+                .iter()
+                .filter_map(|a| a.params.period()),
+            now_ms,
+            lead_ms,
+        )
     }
 
     /// The ids of the time-based accounts whose code changes within `window_ms` after `now_ms`.
     pub fn expiring(&self, now_ms: u64, window_ms: u64) -> Vec<String> {
         let inner = self.lock();
-        let Ok(vault) = inner.vault.as_ref() else { return Vec::new() };
+        let Ok(vault) = inner.vault.as_ref() else {
+            return Vec::new();
+        };
         vault
             .doc()
             .accounts
             .iter()
-            .filter(|a| a.params.period().is_some_and(|p| crate::ticks::changes_within(p, now_ms, window_ms)))
+            .filter(|a| {
+                a.params
+                    .period()
+                    .is_some_and(|p| crate::ticks::changes_within(p, now_ms, window_ms))
+            })
             .map(|a| a.id.to_string())
             .collect()
     }
@@ -106,7 +143,12 @@ impl AppState {
     /// Checks an add request without saving anything.
     pub fn preview(&self, request: &AddRequest) -> Result<AddPreview> {
         let (new, policy) = to_new_account(request)?;
-        new.params.validate(policy).map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e.to_string())))?;
+        new.params.validate(policy).map_err(|e| {
+            IpcError::new(
+                ErrorCode::InvalidInput,
+                crate::ipc::capitalise(&e.to_string()),
+            )
+        })?;
         Ok(preview_of(&new))
     }
 
@@ -130,7 +172,9 @@ impl AppState {
         let vault = inner.vault_mut()?;
         vault.reload()?;
         vault.rename(&id, issuer.trim().to_owned(), name.trim().to_owned())?;
-        Ok(AccountView::from(vault.doc().get(&id).expect("just renamed")))
+        Ok(AccountView::from(
+            vault.doc().get(&id).expect("just renamed"),
+        ))
     }
 
     /// Moves an account to position `to`.
@@ -171,11 +215,13 @@ impl AppState {
         let vault = inner.vault.as_mut().map_err(|e| e.clone())?;
         vault.reload()?;
         let mut failure = None;
-        let report = inner.pending.report(source, texts, now, |new| match vault.duplicates_of(&new.issuer, &new.name, &new.secret) {
-            Ok(found) => found.into_iter().map(AccountView::from).collect(),
-            Err(e) => {
-                failure = Some(IpcError::from(e));
-                Vec::new()
+        let report = inner.pending.report(source, texts, now, |new| {
+            match vault.duplicates_of(&new.issuer, &new.name, &new.secret) {
+                Ok(found) => found.into_iter().map(AccountView::from).collect(),
+                Err(e) => {
+                    failure = Some(IpcError::from(e));
+                    Vec::new()
+                }
             }
         });
         match failure {
@@ -188,19 +234,36 @@ impl AppState {
     pub fn save_scanned(&self, token: &str, replace: bool, now: u64) -> Result<AccountView> {
         let mut inner = self.lock();
         let inner = &mut *inner;
-        let new = inner.pending.take(token).ok_or_else(|| IpcError::new(ErrorCode::NotFound, "That scanned account was already saved or discarded; scan again."))?;
+        let new = inner.pending.take(token).ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::NotFound,
+                "That scanned account was already saved or discarded; scan again.",
+            )
+        })?;
         let vault = inner.vault.as_mut().map_err(|e| e.clone())?;
         vault.reload()?;
         if replace {
-            let old: Vec<AccountId> = vault.duplicates_of(&new.issuer, &new.name, &new.secret)?.into_iter().map(|a| a.id.clone()).collect();
+            let old: Vec<AccountId> = vault
+                .duplicates_of(&new.issuer, &new.name, &new.secret)?
+                .into_iter()
+                .map(|a| a.id.clone())
+                .collect();
             for id in old {
                 vault.remove(&id)?;
                 inner.secrets.remove(&id);
             }
         }
         let secret = new.secret.clone();
-        let view = AccountView::from(vault.add(new, tock_store::new_account_id(), now, DigitsPolicy::Import)?);
-        inner.secrets.insert(AccountId::parse(&view.id).expect("ids we make parse"), secret);
+        let view = AccountView::from(vault.add(
+            new,
+            tock_store::new_account_id(),
+            now,
+            DigitsPolicy::Import,
+        )?);
+        inner.secrets.insert(
+            AccountId::parse(&view.id).expect("ids we make parse"),
+            secret,
+        );
         Ok(view)
     }
 
@@ -223,20 +286,27 @@ impl Inner {
     fn load_secrets(&mut self) -> Result<()> {
         let vault = self.vault.as_mut().map_err(|e| e.clone())?;
         vault.reload()?;
-        let missing: Vec<AccountId> =
-            vault.doc().accounts.iter().map(|a| a.id.clone()).filter(|id| !self.secrets.contains_key(id)).collect();
+        let missing: Vec<AccountId> = vault
+            .doc()
+            .accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .filter(|id| !self.secrets.contains_key(id))
+            .collect();
         // Missing items become rows without a code; `tock code` names the account and what to do.
         for (id, secret) in vault.secrets_of(&missing)? {
             self.secrets.insert(id, secret);
         }
-        let known: std::collections::HashSet<&AccountId> = vault.doc().accounts.iter().map(|a| &a.id).collect();
+        let known: std::collections::HashSet<&AccountId> =
+            vault.doc().accounts.iter().map(|a| &a.id).collect();
         self.secrets.retain(|id, _| known.contains(id));
         Ok(())
     }
 }
 
 fn parse_id(id: &str) -> Result<AccountId> {
-    AccountId::parse(id).ok_or_else(|| IpcError::new(ErrorCode::NotFound, "That account no longer exists."))
+    AccountId::parse(id)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "That account no longer exists."))
 }
 
 fn invalid(message: String) -> IpcError {
@@ -246,14 +316,20 @@ fn invalid(message: String) -> IpcError {
 fn to_new_account(request: &AddRequest) -> Result<(NewAccount, DigitsPolicy)> {
     match request {
         AddRequest::Uri { uri } => {
-            let parsed: OtpAuthUri = uri.trim().parse().map_err(|e: tock_core::uri::UriError| invalid(e.to_string()))?;
+            let parsed: OtpAuthUri = uri
+                .trim()
+                .parse()
+                .map_err(|e: tock_core::uri::UriError| invalid(e.to_string()))?;
             Ok((NewAccount::from(parsed), DigitsPolicy::Import))
         }
         AddRequest::Manual(m) => {
             let issuer = m.issuer.trim().to_owned();
             let name = m.name.trim().to_owned();
             if issuer.is_empty() && name.is_empty() {
-                return Err(invalid("give the account a name: the site (e.g. GitHub) or your account name there".into()));
+                return Err(invalid(
+                    "give the account a name: the site (e.g. GitHub) or your account name there"
+                        .into(),
+                ));
             }
             let secret = Secret::from_base32(&m.secret).map_err(|e| invalid(e.to_string()))?;
             let (kind, digits) = match m.kind {
@@ -261,8 +337,21 @@ fn to_new_account(request: &AddRequest) -> Result<(NewAccount, DigitsPolicy)> {
                 OtpKindName::Hotp => (OtpKind::Hotp { counter: m.counter }, m.digits),
                 OtpKindName::Steam => (OtpKind::Steam { period: 30 }, 5),
             };
-            let params = OtpParams { kind, algorithm: m.algorithm.into(), digits };
-            Ok((NewAccount { issuer, name, secret, params, notes: String::new() }, DigitsPolicy::Manual))
+            let params = OtpParams {
+                kind,
+                algorithm: m.algorithm.into(),
+                digits,
+            };
+            Ok((
+                NewAccount {
+                    issuer,
+                    name,
+                    secret,
+                    params,
+                    notes: String::new(),
+                },
+                DigitsPolicy::Manual,
+            ))
         }
     }
 }
@@ -276,5 +365,13 @@ fn preview_of(new: &NewAccount) -> AddPreview {
         added_at: 0,
         notes: String::new(),
     });
-    AddPreview { issuer: view.issuer, name: view.name, kind: view.kind, algorithm: view.algorithm, digits: view.digits, period: view.period, counter: view.counter }
+    AddPreview {
+        issuer: view.issuer,
+        name: view.name,
+        kind: view.kind,
+        algorithm: view.algorithm,
+        digits: view.digits,
+        period: view.period,
+        counter: view.counter,
+    }
 }

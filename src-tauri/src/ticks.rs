@@ -2,7 +2,11 @@
 
 /// The first moment after `now_ms`, among the periods (in seconds), that is `lead_ms` before a code changes.
 /// With `lead_ms = 0`: the next moment any code changes.
-pub fn next_event_ms(periods: impl IntoIterator<Item = u32>, now_ms: u64, lead_ms: u64) -> Option<u64> {
+pub fn next_event_ms(
+    periods: impl IntoIterator<Item = u32>,
+    now_ms: u64,
+    lead_ms: u64,
+) -> Option<u64> {
     periods
         .into_iter()
         .map(|period| {

@@ -13,13 +13,31 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
     let accounts = app.state::<AppState>().labels();
     if accounts.is_empty() {
-        menu.append(&MenuItem::with_id(app, "none", "No accounts yet", false, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            "none",
+            "No accounts yet",
+            false,
+            None::<&str>,
+        )?)?;
     }
     for (id, label) in accounts {
-        menu.append(&MenuItem::with_id(app, format!("{COPY_PREFIX}{id}"), format!("Copy code: {label}"), true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            format!("{COPY_PREFIX}{id}"),
+            format!("Copy code: {label}"),
+            true,
+            None::<&str>,
+        )?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "show", "Show Tock", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "show",
+        "Show Tock",
+        true,
+        None::<&str>,
+    )?)?;
     menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)
 }
@@ -39,22 +57,25 @@ pub fn create_once(app: &AppHandle) {
 
 /// Creates the tray icon.
 fn create(app: &AppHandle) -> tauri::Result<()> {
-    let mut builder = TrayIconBuilder::with_id(TRAY_ID).tooltip("Tock").menu(&build_menu(app)?).on_menu_event(|app, event| {
-        let id = event.id().as_ref();
-        if let Some(account) = id.strip_prefix(COPY_PREFIX) {
-            if let Err(e) = crate::commands::copy(app, &app.state::<AppState>(), account) {
-                eprintln!("error: {}", e.message);
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Tock")
+        .menu(&build_menu(app)?)
+        .on_menu_event(|app, event| {
+            let id = event.id().as_ref();
+            if let Some(account) = id.strip_prefix(COPY_PREFIX) {
+                if let Err(e) = crate::commands::copy(app, &app.state::<AppState>(), account) {
+                    eprintln!("error: {}", e.message);
+                }
+            } else if id == "show" {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.show();
+                    let _ = window.unminimize();
+                    let _ = window.set_focus();
+                }
+            } else if id == "quit" {
+                app.exit(0);
             }
-        } else if id == "show" {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.show();
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
-        } else if id == "quit" {
-            app.exit(0);
-        }
-    });
+        });
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());
     }

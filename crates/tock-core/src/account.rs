@@ -16,7 +16,10 @@ impl AccountId {
 
     /// Accepts an id typed by a person or read from a file.
     pub fn parse(text: &str) -> Option<Self> {
-        let ok = text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let ok = text.len() == 16
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         ok.then(|| AccountId(text.to_owned()))
     }
 
@@ -63,7 +66,11 @@ impl Account {
     }
 
     fn matches(&self, needle: &str) -> bool {
-        let hay = format!("{} {} {}:{}", self.issuer, self.name, self.issuer, self.name).to_lowercase();
+        let hay = format!(
+            "{} {} {}:{}",
+            self.issuer, self.name, self.issuer, self.name
+        )
+        .to_lowercase();
         hay.contains(needle)
     }
 }
@@ -107,7 +114,11 @@ pub enum Lookup<'a> {
 impl VaultDoc {
     /// An empty vault with the given id.
     pub fn new(vault_id: String) -> Self {
-        VaultDoc { version: VAULT_VERSION, vault_id, accounts: Vec::new() }
+        VaultDoc {
+            version: VAULT_VERSION,
+            vault_id,
+            accounts: Vec::new(),
+        }
     }
 
     /// Parses the JSON text of a vault file.
@@ -116,7 +127,8 @@ impl VaultDoc {
         struct Header {
             version: u32,
         }
-        let header: Header = serde_json::from_str(text).map_err(|e| DocError::Corrupt(e.to_string()))?;
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| DocError::Corrupt(e.to_string()))?;
         if header.version > VAULT_VERSION {
             return Err(DocError::TooNew(header.version));
         }
@@ -145,13 +157,21 @@ impl VaultDoc {
             return Lookup::One(a);
         }
         let needle = query.trim().to_lowercase();
-        let found: Vec<&Account> = self.accounts.iter().filter(|a| a.matches(&needle)).collect();
+        let found: Vec<&Account> = self
+            .accounts
+            .iter()
+            .filter(|a| a.matches(&needle))
+            .collect();
         let exact: Vec<&Account> = found
             .iter()
             .copied()
             .filter(|a| {
-                [a.issuer.to_lowercase(), a.name.to_lowercase(), format!("{}:{}", a.issuer, a.name).to_lowercase()]
-                    .contains(&needle)
+                [
+                    a.issuer.to_lowercase(),
+                    a.name.to_lowercase(),
+                    format!("{}:{}", a.issuer, a.name).to_lowercase(),
+                ]
+                .contains(&needle)
             })
             .collect();
         match (found.len(), exact.len()) {
@@ -164,7 +184,9 @@ impl VaultDoc {
 
     /// Moves the account `id` to position `to` (clamped to the list).
     pub fn move_to(&mut self, id: &AccountId, to: usize) -> bool {
-        let Some(from) = self.accounts.iter().position(|a| &a.id == id) else { return false };
+        let Some(from) = self.accounts.iter().position(|a| &a.id == id) else {
+            return false;
+        };
         let account = self.accounts.remove(from);
         let to = to.min(self.accounts.len());
         self.accounts.insert(to, account);
@@ -189,7 +211,11 @@ mod tests {
 
     fn doc() -> VaultDoc {
         let mut d = VaultDoc::new("v".into());
-        d.accounts = vec![account(1, "GitHub", "alice"), account(2, "GitLab", "alice"), account(3, "Git", "bob")];
+        d.accounts = vec![
+            account(1, "GitHub", "alice"),
+            account(2, "GitLab", "alice"),
+            account(3, "Git", "bob"),
+        ];
         d
     }
 
@@ -198,8 +224,15 @@ mod tests {
         let d = doc();
         assert_eq!(d.lookup("0101010101010101"), Lookup::One(&d.accounts[0]));
         assert_eq!(d.lookup("gitlab"), Lookup::One(&d.accounts[1]));
-        assert_eq!(d.lookup("Git"), Lookup::One(&d.accounts[2]), "exact issuer wins over partial matches");
-        assert_eq!(d.lookup("alice"), Lookup::Many(vec![&d.accounts[0], &d.accounts[1]]));
+        assert_eq!(
+            d.lookup("Git"),
+            Lookup::One(&d.accounts[2]),
+            "exact issuer wins over partial matches"
+        );
+        assert_eq!(
+            d.lookup("alice"),
+            Lookup::Many(vec![&d.accounts[0], &d.accounts[1]])
+        );
         assert_eq!(d.lookup("nobody"), Lookup::None);
     }
 
@@ -207,8 +240,14 @@ mod tests {
     fn json_round_trip_and_version_check() {
         let d = doc();
         assert_eq!(VaultDoc::from_json(&d.to_json()).unwrap(), d);
-        assert!(matches!(VaultDoc::from_json(r#"{"version":99}"#), Err(DocError::TooNew(99))));
-        assert!(matches!(VaultDoc::from_json("{not json"), Err(DocError::Corrupt(_))));
+        assert!(matches!(
+            VaultDoc::from_json(r#"{"version":99}"#),
+            Err(DocError::TooNew(99))
+        ));
+        assert!(matches!(
+            VaultDoc::from_json("{not json"),
+            Err(DocError::Corrupt(_))
+        ));
     }
 
     #[test]

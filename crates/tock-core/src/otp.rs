@@ -158,7 +158,11 @@ pub struct Code {
 impl OtpParams {
     /// Default TOTP: SHA1, 6 digits, 30 seconds.
     pub fn totp_default() -> Self {
-        OtpParams { kind: OtpKind::Totp { period: 30 }, algorithm: Algorithm::Sha1, digits: 6 }
+        OtpParams {
+            kind: OtpKind::Totp { period: 30 },
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+        }
     }
 
     /// Checks digits and period against `policy`: digits in [`DigitsPolicy::range`] (Steam: exactly 5, SHA1,
@@ -174,7 +178,11 @@ impl OtpParams {
         } else {
             let range = policy.range();
             if !range.contains(&self.digits) {
-                return Err(ParamError::Digits { digits: self.digits.into(), min: *range.start(), max: *range.end() });
+                return Err(ParamError::Digits {
+                    digits: self.digits.into(),
+                    min: *range.start(),
+                    max: *range.end(),
+                });
             }
         }
         if self.period() == Some(0) {
@@ -185,7 +193,13 @@ impl OtpParams {
 
     /// Steam Guard defaults: SHA1, 5 characters, 30 seconds.
     pub fn steam_default() -> Self {
-        OtpParams { kind: OtpKind::Steam { period: STEAM_PERIOD }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
+        OtpParams {
+            kind: OtpKind::Steam {
+                period: STEAM_PERIOD,
+            },
+            algorithm: Algorithm::Sha1,
+            digits: STEAM_DIGITS,
+        }
     }
 
     /// The period in seconds, for TOTP and Steam.
@@ -220,9 +234,11 @@ impl OtpParams {
 /// as 1 second, and Steam codes always have 5 characters).
 pub fn code_at(secret: &Secret, params: &OtpParams, unix_secs: u64) -> Code {
     match params.kind {
-        OtpKind::Hotp { counter } => {
-            Code { code: hotp(secret, params.algorithm, params.digits, counter), valid_from: None, valid_until: None }
-        }
+        OtpKind::Hotp { counter } => Code {
+            code: hotp(secret, params.algorithm, params.digits, counter),
+            valid_from: None,
+            valid_until: None,
+        },
         OtpKind::Totp { period } | OtpKind::Steam { period } => {
             let step = u64::from(period.max(1));
             let engine = engine(secret, params.algorithm, params.digits, step);
@@ -231,7 +247,11 @@ pub fn code_at(secret: &Secret, params: &OtpParams, unix_secs: u64) -> Code {
                 _ => format_code(&engine, params.digits, unix_secs),
             };
             let valid_from = unix_secs - unix_secs % step;
-            Code { code, valid_from: Some(valid_from), valid_until: Some(valid_from.saturating_add(step)) }
+            Code {
+                code,
+                valid_from: Some(valid_from),
+                valid_until: Some(valid_from.saturating_add(step)),
+            }
         }
     }
 }
@@ -269,7 +289,12 @@ fn format_code(engine: &totp_rs::Totp, digits: u8, time: u64) -> String {
 /// RFC 4226 §5.3 dynamic truncation: 31 bits at the offset named by the low nibble of the last byte.
 fn truncate(hmac: &[u8]) -> u32 {
     let offset = usize::from(hmac[hmac.len() - 1] & 0x0f);
-    u32::from_be_bytes([hmac[offset], hmac[offset + 1], hmac[offset + 2], hmac[offset + 3]]) & 0x7fff_ffff
+    u32::from_be_bytes([
+        hmac[offset],
+        hmac[offset + 1],
+        hmac[offset + 2],
+        hmac[offset + 3],
+    ]) & 0x7fff_ffff
 }
 
 /// Steam Guard: 5 characters, least significant first, by repeated division by 26.
@@ -292,48 +317,110 @@ mod tests {
     }
 
     fn params(kind: OtpKind, algorithm: Algorithm, digits: u8) -> OtpParams {
-        OtpParams { kind, algorithm, digits }
+        OtpParams {
+            kind,
+            algorithm,
+            digits,
+        }
     }
 
     #[test]
     fn validate_applies_the_digit_policies() {
         for digits in 0..=12u8 {
             let p = params(OtpKind::Totp { period: 30 }, Algorithm::Sha1, digits);
-            assert_eq!(p.validate(DigitsPolicy::Manual).is_ok(), (6..=8).contains(&digits), "manual {digits}");
-            assert_eq!(p.validate(DigitsPolicy::Import).is_ok(), (4..=10).contains(&digits), "import {digits}");
+            assert_eq!(
+                p.validate(DigitsPolicy::Manual).is_ok(),
+                (6..=8).contains(&digits),
+                "manual {digits}"
+            );
+            assert_eq!(
+                p.validate(DigitsPolicy::Import).is_ok(),
+                (4..=10).contains(&digits),
+                "import {digits}"
+            );
         }
-        let err = params(OtpKind::Hotp { counter: 0 }, Algorithm::Sha1, 3).validate(DigitsPolicy::Import).unwrap_err();
-        assert_eq!(err, ParamError::Digits { digits: 3, min: 4, max: 10 });
-        assert_eq!(err.to_string(), "3 digits is not supported: codes must have 4 to 10 digits");
+        let err = params(OtpKind::Hotp { counter: 0 }, Algorithm::Sha1, 3)
+            .validate(DigitsPolicy::Import)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ParamError::Digits {
+                digits: 3,
+                min: 4,
+                max: 10
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "3 digits is not supported: codes must have 4 to 10 digits"
+        );
     }
 
     #[test]
     fn validate_periods_and_steam() {
         let zero = params(OtpKind::Totp { period: 0 }, Algorithm::Sha1, 6);
-        assert_eq!(zero.validate(DigitsPolicy::Import), Err(ParamError::ZeroPeriod));
-        assert!(params(OtpKind::Totp { period: 1 }, Algorithm::Sha512, 6).validate(DigitsPolicy::Manual).is_ok());
-        assert!(params(OtpKind::Totp { period: 90_000 }, Algorithm::Sha1, 6).validate(DigitsPolicy::Manual).is_ok());
-        assert!(params(OtpKind::Hotp { counter: u64::MAX }, Algorithm::Sha1, 6).validate(DigitsPolicy::Manual).is_ok());
-        let steam = OtpParams::steam_default();
-        assert!(steam.validate(DigitsPolicy::Manual).is_ok(), "5 characters are fine for Steam even when typed");
-        assert_eq!(OtpParams { digits: 6, ..steam }.validate(DigitsPolicy::Import), Err(ParamError::SteamDigits(6)));
         assert_eq!(
-            OtpParams { algorithm: Algorithm::Sha256, ..steam }.validate(DigitsPolicy::Import),
+            zero.validate(DigitsPolicy::Import),
+            Err(ParamError::ZeroPeriod)
+        );
+        assert!(params(OtpKind::Totp { period: 1 }, Algorithm::Sha512, 6)
+            .validate(DigitsPolicy::Manual)
+            .is_ok());
+        assert!(params(OtpKind::Totp { period: 90_000 }, Algorithm::Sha1, 6)
+            .validate(DigitsPolicy::Manual)
+            .is_ok());
+        assert!(
+            params(OtpKind::Hotp { counter: u64::MAX }, Algorithm::Sha1, 6)
+                .validate(DigitsPolicy::Manual)
+                .is_ok()
+        );
+        let steam = OtpParams::steam_default();
+        assert!(
+            steam.validate(DigitsPolicy::Manual).is_ok(),
+            "5 characters are fine for Steam even when typed"
+        );
+        assert_eq!(
+            OtpParams { digits: 6, ..steam }.validate(DigitsPolicy::Import),
+            Err(ParamError::SteamDigits(6))
+        );
+        assert_eq!(
+            OtpParams {
+                algorithm: Algorithm::Sha256,
+                ..steam
+            }
+            .validate(DigitsPolicy::Import),
             Err(ParamError::SteamAlgorithm(Algorithm::Sha256))
         );
-        let steam_zero = OtpParams { kind: OtpKind::Steam { period: 0 }, ..steam };
-        assert_eq!(steam_zero.validate(DigitsPolicy::Import), Err(ParamError::ZeroPeriod));
+        let steam_zero = OtpParams {
+            kind: OtpKind::Steam { period: 0 },
+            ..steam
+        };
+        assert_eq!(
+            steam_zero.validate(DigitsPolicy::Import),
+            Err(ParamError::ZeroPeriod)
+        );
     }
 
     #[test]
     fn totp_code_and_its_time_span() {
         let p = params(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 8);
         let code = code_at(&rfc_secret(), &p, 59);
-        assert_eq!(code, Code { code: "94287082".into(), valid_from: Some(30), valid_until: Some(60) });
+        assert_eq!(
+            code,
+            Code {
+                code: "94287082".into(),
+                valid_from: Some(30),
+                valid_until: Some(60)
+            }
+        );
         let code = code_at(&rfc_secret(), &p, 60);
         assert_eq!((code.valid_from, code.valid_until), (Some(60), Some(90)));
         let one_second = params(OtpKind::Totp { period: 1 }, Algorithm::Sha1, 6);
-        assert_eq!(code_at(&rfc_secret(), &one_second, 2).code, "359152", "period 1 at t=2 is HOTP counter 2");
+        assert_eq!(
+            code_at(&rfc_secret(), &one_second, 2).code,
+            "359152",
+            "period 1 at t=2 is HOTP counter 2"
+        );
         assert_eq!(code_at(&rfc_secret(), &one_second, 2).valid_until, Some(3));
     }
 
@@ -342,7 +429,11 @@ mod tests {
         let p = params(OtpKind::Hotp { counter: 1 }, Algorithm::Sha1, 6);
         assert_eq!(
             code_at(&rfc_secret(), &p, 123_456),
-            Code { code: "287082".into(), valid_from: None, valid_until: None }
+            Code {
+                code: "287082".into(),
+                valid_from: None,
+                valid_until: None
+            }
         );
         assert_eq!(hotp(&rfc_secret(), Algorithm::Sha1, 6, 0), "755224");
     }
@@ -374,7 +465,10 @@ mod tests {
         let p = OtpParams::steam_default();
         let code = code_at(&s, &p, 1_511_200_518);
         assert_eq!(code.code, "FR8RV");
-        assert_eq!((code.valid_from, code.valid_until), (Some(1_511_200_500), Some(1_511_200_530)));
+        assert_eq!(
+            (code.valid_from, code.valid_until),
+            (Some(1_511_200_500), Some(1_511_200_530))
+        );
         assert_eq!(code_at(&s, &p, 1_511_200_714).code, "9P3VP");
         assert!(code.code.bytes().all(|b| STEAM_ALPHABET.contains(&b)));
     }
@@ -383,11 +477,28 @@ mod tests {
     fn never_panics_on_unvalidated_params() {
         let s = rfc_secret();
         for digits in [0u8, 11, 20, 255] {
-            let _ = code_at(&s, &params(OtpKind::Totp { period: 0 }, Algorithm::Sha256, digits), 59);
+            let _ = code_at(
+                &s,
+                &params(OtpKind::Totp { period: 0 }, Algorithm::Sha256, digits),
+                59,
+            );
         }
-        let odd_steam = OtpParams { kind: OtpKind::Steam { period: 0 }, digits: 8, ..OtpParams::steam_default() };
+        let odd_steam = OtpParams {
+            kind: OtpKind::Steam { period: 0 },
+            digits: 8,
+            ..OtpParams::steam_default()
+        };
         assert_eq!(code_at(&s, &odd_steam, 59).code.len(), 5);
-        assert_eq!(code_at(&s, &params(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 12), 59).code.len(), 12);
+        assert_eq!(
+            code_at(
+                &s,
+                &params(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 12),
+                59
+            )
+            .code
+            .len(),
+            12
+        );
     }
 
     #[test]

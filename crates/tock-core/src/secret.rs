@@ -91,7 +91,9 @@ impl Secret {
             return Err(SecretError::BadLength { length });
         };
         let mut bytes = Zeroizing::new(vec![0u8; decoded_len]);
-        let written = BASE32_LENIENT.decode_mut(&symbols, &mut bytes).map_err(|_| SecretError::BadLength { length })?;
+        let written = BASE32_LENIENT
+            .decode_mut(&symbols, &mut bytes)
+            .map_err(|_| SecretError::BadLength { length })?;
         bytes.truncate(written);
         Ok(Secret(bytes))
     }
@@ -146,22 +148,47 @@ mod tests {
         ] {
             assert_eq!(bytes(text), hello, "{text:?}");
         }
-        assert_eq!(bytes("HXDMVJECJJWSRBY="), bytes("HXDMVJECJJWSRBY"), "15 symbols + 1 pad = 9 bytes");
+        assert_eq!(
+            bytes("HXDMVJECJJWSRBY="),
+            bytes("HXDMVJECJJWSRBY"),
+            "15 symbols + 1 pad = 9 bytes"
+        );
         assert_eq!(bytes("HXDMVJECJJWSRBY").len(), 9);
         assert_eq!(bytes("AA"), [0], "a 1-byte key is accepted");
-        assert_eq!(bytes("S46SQCPPTCNPROMHWYBDCTBZXV").len(), 16, "non-zero trailing bits are accepted");
+        assert_eq!(
+            bytes("S46SQCPPTCNPROMHWYBDCTBZXV").len(),
+            16,
+            "non-zero trailing bits are accepted"
+        );
     }
 
     #[test]
     fn refuses_what_cannot_be_a_key() {
         assert_eq!(Secret::from_base32(""), Err(SecretError::Empty));
         assert_eq!(Secret::from_base32(" - = "), Err(SecretError::Empty));
-        assert_eq!(Secret::from_base32("JBSWY3DPEHPK3PX0"), Err(SecretError::NotBase32 { position: 16 }));
-        assert_eq!(Secret::from_base32("JBSW_Y3DP"), Err(SecretError::NotBase32 { position: 5 }));
-        assert_eq!(Secret::from_base32("JBSWY3DPé"), Err(SecretError::NotBase32 { position: 9 }));
-        assert_eq!(Secret::from_base32("JB=SWY3DP"), Err(SecretError::NotBase32 { position: 3 }), "= in the middle");
+        assert_eq!(
+            Secret::from_base32("JBSWY3DPEHPK3PX0"),
+            Err(SecretError::NotBase32 { position: 16 })
+        );
+        assert_eq!(
+            Secret::from_base32("JBSW_Y3DP"),
+            Err(SecretError::NotBase32 { position: 5 })
+        );
+        assert_eq!(
+            Secret::from_base32("JBSWY3DPé"),
+            Err(SecretError::NotBase32 { position: 9 })
+        );
+        assert_eq!(
+            Secret::from_base32("JB=SWY3DP"),
+            Err(SecretError::NotBase32 { position: 3 }),
+            "= in the middle"
+        );
         for (text, length) in [("A", 1), ("ABC", 3), ("ABCDEF", 6), ("ABCDEFGHI", 9)] {
-            assert_eq!(Secret::from_base32(text), Err(SecretError::BadLength { length }), "{text}");
+            assert_eq!(
+                Secret::from_base32(text),
+                Err(SecretError::BadLength { length }),
+                "{text}"
+            );
         }
     }
 
@@ -178,7 +205,10 @@ mod tests {
     fn canonical_base32_round_trips() {
         let secret = Secret::from_base32("gezd gnbv gy3t qojq gezd gnbv gy3t qojq").unwrap();
         assert_eq!(secret.as_bytes(), b"12345678901234567890");
-        assert_eq!(secret.to_base32().as_str(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            secret.to_base32().as_str(),
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+        );
         let odd = Secret::from_bytes(b"Hello!\xde\xad\xbe\xef\x01".to_vec());
         assert_eq!(odd.to_base32().as_str(), "JBSWY3DPEHPK3PXPAE", "no padding");
         assert_eq!(Secret::from_base32(&odd.to_base32()).unwrap(), odd);
@@ -189,6 +219,9 @@ mod tests {
         let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
         let shown = format!("{secret:?} {secret:#?}");
         assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
-        assert!(!shown.contains("JBSW") && !shown.contains("72") && !shown.contains("Hello"), "{shown}");
+        assert!(
+            !shown.contains("JBSW") && !shown.contains("72") && !shown.contains("Hello"),
+            "{shown}"
+        );
     }
 }

@@ -88,7 +88,11 @@ pub enum UriError {
 
 /// Characters written as-is in a label or a query value; everything else is percent-encoded
 /// (a space becomes `%20`, which every reader understands, unlike `+`).
-const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Shortens a value quoted in an error message.
 fn quoted(value: &str) -> String {
@@ -137,7 +141,9 @@ impl std::str::FromStr for OtpAuthUri {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("otpauth") => rest,
             _ => return Err(UriError::WrongScheme),
         };
-        let rest = rest.split_once('#').map_or(rest, |(before, _fragment)| before);
+        let rest = rest
+            .split_once('#')
+            .map_or(rest, |(before, _fragment)| before);
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (kind_text, label) = path.split_once('/').unwrap_or((path, ""));
 
@@ -171,35 +177,62 @@ impl std::str::FromStr for OtpAuthUri {
         let params = if let Kind::Steam = kind {
             // Steam Guard: 5 characters and SHA1 whatever the URI says.
             let period = period_param(param("period"))?.unwrap_or(STEAM_PERIOD);
-            OtpParams { kind: OtpKind::Steam { period }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
+            OtpParams {
+                kind: OtpKind::Steam { period },
+                algorithm: Algorithm::Sha1,
+                digits: STEAM_DIGITS,
+            }
         } else {
             let algorithm = match param("algorithm") {
                 None | Some("") => Algorithm::Sha1,
-                Some(name) => Algorithm::from_name(name).ok_or_else(|| UriError::UnknownAlgorithm(quoted(name)))?,
+                Some(name) => Algorithm::from_name(name)
+                    .ok_or_else(|| UriError::UnknownAlgorithm(quoted(name)))?,
             };
             let digits = match param("digits") {
                 None | Some("") => 6,
                 Some(text) => {
-                    let digits: u32 = text.parse().map_err(|_| UriError::DigitsNotNumber(quoted(text)))?;
+                    let digits: u32 = text
+                        .parse()
+                        .map_err(|_| UriError::DigitsNotNumber(quoted(text)))?;
                     let range = DigitsPolicy::Import.range();
                     match u8::try_from(digits) {
                         Ok(d) if range.contains(&d) => d,
-                        _ => return Err(ParamError::Digits { digits, min: *range.start(), max: *range.end() }.into()),
+                        _ => {
+                            return Err(ParamError::Digits {
+                                digits,
+                                min: *range.start(),
+                                max: *range.end(),
+                            }
+                            .into())
+                        }
                     }
                 }
             };
             let kind = match kind {
                 Kind::Hotp => {
-                    let text = param("counter").filter(|t| !t.is_empty()).ok_or(UriError::MissingCounter)?;
-                    OtpKind::Hotp { counter: text.parse().map_err(|_| UriError::CounterNotNumber(quoted(text)))? }
+                    let text = param("counter")
+                        .filter(|t| !t.is_empty())
+                        .ok_or(UriError::MissingCounter)?;
+                    OtpKind::Hotp {
+                        counter: text
+                            .parse()
+                            .map_err(|_| UriError::CounterNotNumber(quoted(text)))?,
+                    }
                 }
-                _ => OtpKind::Totp { period: period_param(param("period"))?.unwrap_or(30) },
+                _ => OtpKind::Totp {
+                    period: period_param(param("period"))?.unwrap_or(30),
+                },
             };
-            OtpParams { kind, algorithm, digits }
+            OtpParams {
+                kind,
+                algorithm,
+                digits,
+            }
         };
         params.validate(DigitsPolicy::Import)?;
 
-        let secret = Secret::from_base32(query_params.get("secret").ok_or(UriError::MissingSecret)?)?;
+        let secret =
+            Secret::from_base32(query_params.get("secret").ok_or(UriError::MissingSecret)?)?;
 
         let issuer_param = param("issuer").filter(|i| !i.is_empty());
         let decoded_label = decode_path(label);
@@ -207,7 +240,10 @@ impl std::str::FromStr for OtpAuthUri {
             Some(issuer) => {
                 // The label repeats the issuer (which may itself hold a colon), or has its own prefix, which the
                 // parameter overrides.
-                let name = match decoded_label.strip_prefix(issuer).and_then(|r| r.trim_start().strip_prefix(':')) {
+                let name = match decoded_label
+                    .strip_prefix(issuer)
+                    .and_then(|r| r.trim_start().strip_prefix(':'))
+                {
                     Some(name) => name.trim().to_owned(),
                     None => split_label(&decoded_label).1,
                 };
@@ -215,7 +251,12 @@ impl std::str::FromStr for OtpAuthUri {
             }
             None => split_label(&decoded_label),
         };
-        Ok(OtpAuthUri { issuer, name, secret, params })
+        Ok(OtpAuthUri {
+            issuer,
+            name,
+            secret,
+            params,
+        })
     }
 }
 
@@ -223,7 +264,10 @@ impl std::str::FromStr for OtpAuthUri {
 fn period_param(text: Option<&str>) -> Result<Option<u32>, UriError> {
     match text {
         None | Some("") => Ok(None),
-        Some(text) => text.parse().map(Some).map_err(|_| UriError::PeriodNotNumber(quoted(text))),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| UriError::PeriodNotNumber(quoted(text))),
     }
 }
 
@@ -240,12 +284,17 @@ impl OtpAuthUri {
     pub fn to_uri_string(&self) -> zeroize::Zeroizing<String> {
         let issuer = utf8_percent_encode(self.issuer.trim(), KEEP).to_string();
         let name = utf8_percent_encode(self.name.trim(), KEEP).to_string();
-        let label = if issuer.is_empty() && !self.name.contains(':') { name } else { format!("{issuer}:{name}") };
+        let label = if issuer.is_empty() && !self.name.contains(':') {
+            name
+        } else {
+            format!("{issuer}:{name}")
+        };
         let kind = match self.params.kind {
             OtpKind::Hotp { .. } => "hotp",
             OtpKind::Totp { .. } | OtpKind::Steam { .. } => "totp",
         };
-        let mut uri = zeroize::Zeroizing::new(String::with_capacity(128 + label.len() + issuer.len()));
+        let mut uri =
+            zeroize::Zeroizing::new(String::with_capacity(128 + label.len() + issuer.len()));
         uri.push_str("otpauth://");
         uri.push_str(kind);
         uri.push('/');
@@ -258,9 +307,17 @@ impl OtpAuthUri {
         }
         let p = &self.params;
         let tail = match p.kind {
-            OtpKind::Totp { period } => format!("&algorithm={}&digits={}&period={period}", p.algorithm, p.digits),
-            OtpKind::Hotp { counter } => format!("&algorithm={}&digits={}&counter={counter}", p.algorithm, p.digits),
-            OtpKind::Steam { period } => format!("&digits={STEAM_DIGITS}&period={period}&encoder=steam"),
+            OtpKind::Totp { period } => format!(
+                "&algorithm={}&digits={}&period={period}",
+                p.algorithm, p.digits
+            ),
+            OtpKind::Hotp { counter } => format!(
+                "&algorithm={}&digits={}&counter={counter}",
+                p.algorithm, p.digits
+            ),
+            OtpKind::Steam { period } => {
+                format!("&digits={STEAM_DIGITS}&period={period}&encoder=steam")
+            }
         };
         uri.push_str(&tail);
         uri
@@ -273,7 +330,12 @@ mod tests {
 
     fn uri(issuer: &str, name: &str, params: OtpParams) -> OtpAuthUri {
         let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
-        OtpAuthUri { issuer: issuer.into(), name: name.into(), secret, params }
+        OtpAuthUri {
+            issuer: issuer.into(),
+            name: name.into(),
+            secret,
+            params,
+        }
     }
 
     fn err(text: &str) -> UriError {
@@ -282,9 +344,20 @@ mod tests {
 
     #[test]
     fn to_uri_string_round_trips() {
-        let hotp = OtpParams { kind: OtpKind::Hotp { counter: u64::MAX }, algorithm: Algorithm::Sha256, digits: 8 };
-        let odd = OtpParams { kind: OtpKind::Totp { period: 1 }, algorithm: Algorithm::Sha512, digits: 10 };
-        let steam = OtpParams { kind: OtpKind::Steam { period: 15 }, ..OtpParams::steam_default() };
+        let hotp = OtpParams {
+            kind: OtpKind::Hotp { counter: u64::MAX },
+            algorithm: Algorithm::Sha256,
+            digits: 8,
+        };
+        let odd = OtpParams {
+            kind: OtpKind::Totp { period: 1 },
+            algorithm: Algorithm::Sha512,
+            digits: 10,
+        };
+        let steam = OtpParams {
+            kind: OtpKind::Steam { period: 15 },
+            ..OtpParams::steam_default()
+        };
         let cases = [
             uri("GitHub", "alice@example.com", OtpParams::totp_default()),
             uri("ACME Co", "john doe+tag@x.org", hotp),
@@ -297,7 +370,9 @@ mod tests {
         ];
         for original in cases {
             let text = original.to_uri_string();
-            let back: OtpAuthUri = text.parse().unwrap_or_else(|e| panic!("{}: {e}", text.as_str()));
+            let back: OtpAuthUri = text
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: {e}", text.as_str()));
             assert_eq!(back, original, "{}", text.as_str());
         }
     }
@@ -316,27 +391,47 @@ mod tests {
             "otpauth://totp/Steam:me?secret=JBSWY3DPEHPK3PXP&issuer=Steam&digits=5&period=30&encoder=steam"
         );
         let text = uri("", "a:b", OtpParams::totp_default()).to_uri_string();
-        assert!(text.starts_with("otpauth://totp/:a%3Ab?"), "{}", text.as_str());
+        assert!(
+            text.starts_with("otpauth://totp/:a%3Ab?"),
+            "{}",
+            text.as_str()
+        );
     }
 
     #[test]
     fn debug_of_a_parsed_uri_hides_the_secret() {
-        let parsed: OtpAuthUri = "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP".parse().unwrap();
+        let parsed: OtpAuthUri = "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP"
+            .parse()
+            .unwrap();
         let shown = format!("{parsed:?}");
-        assert!(shown.contains("<redacted>") && !shown.contains("JBSW"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && !shown.contains("JBSW"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn labels() {
-        assert_eq!(parse_label("Example:alice@gmail.com"), ("Example".into(), "alice@gmail.com".into()));
+        assert_eq!(
+            parse_label("Example:alice@gmail.com"),
+            ("Example".into(), "alice@gmail.com".into())
+        );
         assert_eq!(
             parse_label("Big%20Corporation%3A%20alice%40bigco.com"),
             ("Big Corporation".into(), "alice@bigco.com".into())
         );
         assert_eq!(parse_label("alice"), (String::new(), "alice".into()));
-        assert_eq!(parse_label("a+b"), (String::new(), "a+b".into()), "+ is literal in a path");
+        assert_eq!(
+            parse_label("a+b"),
+            (String::new(), "a+b".into()),
+            "+ is literal in a path"
+        );
         assert_eq!(parse_label(""), (String::new(), String::new()));
-        assert_eq!(parse_label("GitHub:test:"), ("GitHub".into(), "test:".into()), "only the first colon separates");
+        assert_eq!(
+            parse_label("GitHub:test:"),
+            ("GitHub".into(), "test:".into()),
+            "only the first colon separates"
+        );
     }
 
     #[test]
@@ -346,50 +441,130 @@ mod tests {
                 .parse()
                 .unwrap();
         assert_eq!(u.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
-        assert_eq!(u.params.algorithm, Algorithm::Sha512, "last of algo/algorithm wins");
+        assert_eq!(
+            u.params.algorithm,
+            Algorithm::Sha512,
+            "last of algo/algorithm wins"
+        );
         assert_eq!((u.issuer.as_str(), u.name.as_str()), ("", "x"));
-        let u: OtpAuthUri = "otpauth://totp/Old:bob?secret=AA&issuer=New".parse().unwrap();
-        assert_eq!((u.issuer.as_str(), u.name.as_str()), ("New", "bob"), "the issuer parameter wins");
+        let u: OtpAuthUri = "otpauth://totp/Old:bob?secret=AA&issuer=New"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            (u.issuer.as_str(), u.name.as_str()),
+            ("New", "bob"),
+            "the issuer parameter wins"
+        );
         let u: OtpAuthUri = "otpauth://steam/?secret=AA".parse().unwrap();
         assert_eq!(u.params, OtpParams::steam_default());
         let u: OtpAuthUri =
-            "otpauth://totp/?secret=AA&encoder=steam&digits=6&algorithm=SHA256&period=20".parse().unwrap();
-        assert_eq!(u.params, OtpParams { kind: OtpKind::Steam { period: 20 }, ..OtpParams::steam_default() });
+            "otpauth://totp/?secret=AA&encoder=steam&digits=6&algorithm=SHA256&period=20"
+                .parse()
+                .unwrap();
+        assert_eq!(
+            u.params,
+            OtpParams {
+                kind: OtpKind::Steam { period: 20 },
+                ..OtpParams::steam_default()
+            }
+        );
     }
 
     #[test]
     fn refusals_name_the_problem() {
         let cases: [(&str, UriError, &str); 13] = [
-            ("https://example.com", UriError::WrongScheme, "not an otpauth:// URI"),
-            ("otpauth://?secret=AA", UriError::MissingType, "which kind of code"),
-            ("otpauth://motp/x?secret=AA", UriError::UnknownType("motp".into()), "\"motp\" is not a supported kind"),
-            ("otpauth://totp/x?secret=AA&algorithm=MD5", UriError::UnknownAlgorithm("MD5".into()), "algorithm \"MD5\""),
-            ("otpauth://totp/x?secret=AA&digits=six", UriError::DigitsNotNumber("six".into()), "digits \"six\""),
+            (
+                "https://example.com",
+                UriError::WrongScheme,
+                "not an otpauth:// URI",
+            ),
+            (
+                "otpauth://?secret=AA",
+                UriError::MissingType,
+                "which kind of code",
+            ),
+            (
+                "otpauth://motp/x?secret=AA",
+                UriError::UnknownType("motp".into()),
+                "\"motp\" is not a supported kind",
+            ),
+            (
+                "otpauth://totp/x?secret=AA&algorithm=MD5",
+                UriError::UnknownAlgorithm("MD5".into()),
+                "algorithm \"MD5\"",
+            ),
+            (
+                "otpauth://totp/x?secret=AA&digits=six",
+                UriError::DigitsNotNumber("six".into()),
+                "digits \"six\"",
+            ),
             (
                 "otpauth://totp/x?secret=AA&digits=11",
-                ParamError::Digits { digits: 11, min: 4, max: 10 }.into(),
+                ParamError::Digits {
+                    digits: 11,
+                    min: 4,
+                    max: 10,
+                }
+                .into(),
                 "11 digits is not supported",
             ),
-            ("otpauth://totp/x?secret=AA&period=0", ParamError::ZeroPeriod.into(), "at least 1 second"),
-            ("otpauth://totp/x?secret=AA&period=-30", UriError::PeriodNotNumber("-30".into()), "period \"-30\""),
-            ("otpauth://hotp/x?secret=AA", UriError::MissingCounter, "counter is missing"),
-            ("otpauth://hotp/x?secret=AA&counter=1.5", UriError::CounterNotNumber("1.5".into()), "counter \"1.5\""),
-            ("otpauth://totp/x?issuer=y", UriError::MissingSecret, "no secret= parameter"),
-            ("otpauth://totp/x?secret=", SecretError::Empty.into(), "secret key is empty"),
-            ("otpauth://totp/x?secret=JBSWY3DP0HPK", SecretError::NotBase32 { position: 9 }.into(), "character 9"),
+            (
+                "otpauth://totp/x?secret=AA&period=0",
+                ParamError::ZeroPeriod.into(),
+                "at least 1 second",
+            ),
+            (
+                "otpauth://totp/x?secret=AA&period=-30",
+                UriError::PeriodNotNumber("-30".into()),
+                "period \"-30\"",
+            ),
+            (
+                "otpauth://hotp/x?secret=AA",
+                UriError::MissingCounter,
+                "counter is missing",
+            ),
+            (
+                "otpauth://hotp/x?secret=AA&counter=1.5",
+                UriError::CounterNotNumber("1.5".into()),
+                "counter \"1.5\"",
+            ),
+            (
+                "otpauth://totp/x?issuer=y",
+                UriError::MissingSecret,
+                "no secret= parameter",
+            ),
+            (
+                "otpauth://totp/x?secret=",
+                SecretError::Empty.into(),
+                "secret key is empty",
+            ),
+            (
+                "otpauth://totp/x?secret=JBSWY3DP0HPK",
+                SecretError::NotBase32 { position: 9 }.into(),
+                "character 9",
+            ),
         ];
         for (text, expected, words) in cases {
             let e = err(text);
             assert_eq!(e, expected, "{text}");
             assert!(e.to_string().contains(words), "{text}: {e}");
         }
-        let long = err(&format!("otpauth://totp/x?secret=AA&algorithm={}", "X".repeat(100)));
-        assert_eq!(long, UriError::UnknownAlgorithm(format!("{}…", "X".repeat(24))));
+        let long = err(&format!(
+            "otpauth://totp/x?secret=AA&algorithm={}",
+            "X".repeat(100)
+        ));
+        assert_eq!(
+            long,
+            UriError::UnknownAlgorithm(format!("{}…", "X".repeat(24)))
+        );
     }
 
     #[test]
     fn secret_is_never_in_messages() {
-        for text in ["otpauth://totp/x?secret=JBSWY3DPEHPK3PX1", "otpauth://totp/x?secret=JBSWY3DPEHPK3PXPA"] {
+        for text in [
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PX1",
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXPA",
+        ] {
             let message = err(text).to_string();
             assert!(!message.contains("JBSWY"), "{message}");
         }

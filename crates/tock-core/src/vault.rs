@@ -10,14 +10,24 @@ use crate::{Account, AccountId, OtpParams, Secret, VaultDoc};
 /// Where secrets are kept: one item per account, keyed by vault id and account id.
 pub trait SecretStore {
     /// Stores (or replaces) the secret of `id`. `label` is a human description for keychain browsers.
-    fn put(&self, vault_id: &str, id: &AccountId, label: &str, secret: &Secret) -> Result<(), StoreError>;
+    fn put(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+        label: &str,
+        secret: &Secret,
+    ) -> Result<(), StoreError>;
     /// The secret of `id`, or `None` when there is no such item.
     fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError>;
     /// Deletes the secret of `id`; deleting a missing item is not an error.
     fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
 
     /// The secrets of many accounts at once; missing items are left out. Stores with a bulk read override it.
-    fn get_many(&self, vault_id: &str, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, StoreError> {
+    fn get_many(
+        &self,
+        vault_id: &str,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountId, Secret)>, StoreError> {
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(secret) = self.get(vault_id, id)? {
@@ -86,13 +96,25 @@ pub struct NewAccount {
 
 impl From<crate::OtpAuthUri> for NewAccount {
     fn from(uri: crate::OtpAuthUri) -> Self {
-        NewAccount { issuer: uri.issuer, name: uri.name, secret: uri.secret, params: uri.params, notes: String::new() }
+        NewAccount {
+            issuer: uri.issuer,
+            name: uri.name,
+            secret: uri.secret,
+            params: uri.params,
+            notes: String::new(),
+        }
     }
 }
 
 impl From<crate::migration::MigrationEntry> for NewAccount {
     fn from(e: crate::migration::MigrationEntry) -> Self {
-        NewAccount { issuer: e.issuer, name: e.name, secret: e.secret, params: e.params, notes: String::new() }
+        NewAccount {
+            issuer: e.issuer,
+            name: e.name,
+            secret: e.secret,
+            params: e.params,
+            notes: String::new(),
+        }
     }
 }
 
@@ -105,7 +127,11 @@ pub struct Vault<S: SecretStore, D: DocStore> {
 
 impl<S: SecretStore, D: DocStore> Vault<S, D> {
     /// Opens the vault in `file`, or starts an empty one with `new_vault_id` (written on the first change).
-    pub fn open(secrets: S, file: D, new_vault_id: impl FnOnce() -> String) -> Result<Self, VaultError> {
+    pub fn open(
+        secrets: S,
+        file: D,
+        new_vault_id: impl FnOnce() -> String,
+    ) -> Result<Self, VaultError> {
         let doc = match file.load()? {
             Some(text) => VaultDoc::from_json(&text)?,
             None => VaultDoc::new(new_vault_id()),
@@ -138,17 +164,38 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
             Lookup::None => Err(VaultError::NotFound(query.to_owned())),
             Lookup::Many(found) => Err(VaultError::Ambiguous {
                 query: query.to_owned(),
-                matches: found.iter().map(|a| format!("{}  {}", a.id, a.label())).collect(),
+                matches: found
+                    .iter()
+                    .map(|a| format!("{}  {}", a.id, a.label()))
+                    .collect(),
             }),
         }
     }
 
     /// Adds an account: the secret first, then the document; if the document cannot be written the secret is
     /// deleted again, so nothing half-written remains.
-    pub fn add(&mut self, new: NewAccount, id: AccountId, now: u64, policy: DigitsPolicy) -> Result<&Account, VaultError> {
+    pub fn add(
+        &mut self,
+        new: NewAccount,
+        id: AccountId,
+        now: u64,
+        policy: DigitsPolicy,
+    ) -> Result<&Account, VaultError> {
         new.params.validate(policy)?;
-        let account = Account { id, issuer: new.issuer, name: new.name, params: new.params, added_at: now, notes: new.notes };
-        self.secrets.put(&self.doc.vault_id, &account.id, &account.label(), &new.secret)?;
+        let account = Account {
+            id,
+            issuer: new.issuer,
+            name: new.name,
+            params: new.params,
+            added_at: now,
+            notes: new.notes,
+        };
+        self.secrets.put(
+            &self.doc.vault_id,
+            &account.id,
+            &account.label(),
+            &new.secret,
+        )?;
         self.doc.accounts.push(account);
         if let Err(e) = self.save() {
             let account = self.doc.accounts.pop().expect("just pushed");
@@ -176,7 +223,12 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
     }
 
     /// Renames an account.
-    pub fn rename(&mut self, id: &AccountId, issuer: String, name: String) -> Result<(), VaultError> {
+    pub fn rename(
+        &mut self,
+        id: &AccountId,
+        issuer: String,
+        name: String,
+    ) -> Result<(), VaultError> {
         let index = self.index(id)?;
         let old = self.doc.accounts[index].clone();
         self.doc.accounts[index].issuer = issuer;
@@ -207,11 +259,21 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
 
     /// Accounts that an enrolment of (`issuer`, `name`, `secret`) would duplicate: the same issuer and account
     /// name (ignoring case), or the same secret. People who scanned twice must keep the entry the site knows.
-    pub fn duplicates_of(&self, issuer: &str, name: &str, secret: &Secret) -> Result<Vec<&Account>, VaultError> {
-        let same_label = |a: &Account| a.issuer.to_lowercase() == issuer.to_lowercase() && a.name.to_lowercase() == name.to_lowercase();
+    pub fn duplicates_of(
+        &self,
+        issuer: &str,
+        name: &str,
+        secret: &Secret,
+    ) -> Result<Vec<&Account>, VaultError> {
+        let same_label = |a: &Account| {
+            a.issuer.to_lowercase() == issuer.to_lowercase()
+                && a.name.to_lowercase() == name.to_lowercase()
+        };
         let mut found = Vec::new();
         for account in &self.doc.accounts {
-            if same_label(account) || self.secrets.get(&self.doc.vault_id, &account.id)?.as_ref() == Some(secret) {
+            if same_label(account)
+                || self.secrets.get(&self.doc.vault_id, &account.id)?.as_ref() == Some(secret)
+            {
                 found.push(account);
             }
         }
@@ -227,7 +289,9 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
     /// The secret of an account (from the keychain).
     pub fn secret(&self, id: &AccountId) -> Result<Secret, VaultError> {
         let account = &self.doc.accounts[self.index(id)?];
-        self.secrets.get(&self.doc.vault_id, id)?.ok_or_else(|| VaultError::SecretMissing(account.label()))
+        self.secrets
+            .get(&self.doc.vault_id, id)?
+            .ok_or_else(|| VaultError::SecretMissing(account.label()))
     }
 
     /// The current code of a TOTP or Steam account at `now` (Unix seconds), or the HOTP code for the stored
@@ -239,14 +303,20 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         let code = otp::code_at(&secret, &account.params, now);
         if let OtpKind::Hotp { counter } = account.params.kind {
             let old = account.clone();
-            self.doc.accounts[index].params.kind = OtpKind::Hotp { counter: counter.saturating_add(1) };
+            self.doc.accounts[index].params.kind = OtpKind::Hotp {
+                counter: counter.saturating_add(1),
+            };
             self.save_or_restore(index, old)?;
         }
         Ok(code)
     }
 
     fn index(&self, id: &AccountId) -> Result<usize, VaultError> {
-        self.doc.accounts.iter().position(|a| &a.id == id).ok_or_else(|| VaultError::NotFound(id.to_string()))
+        self.doc
+            .accounts
+            .iter()
+            .position(|a| &a.id == id)
+            .ok_or_else(|| VaultError::NotFound(id.to_string()))
     }
 
     fn save(&self) -> Result<(), VaultError> {
@@ -280,25 +350,41 @@ pub mod memory {
     impl MemorySecrets {
         fn check(&self) -> Result<(), StoreError> {
             if self.locked.get() {
-                return Err(StoreError("the keychain is locked; unlock it and try again".into()));
+                return Err(StoreError(
+                    "the keychain is locked; unlock it and try again".into(),
+                ));
             }
             Ok(())
         }
     }
 
     impl SecretStore for MemorySecrets {
-        fn put(&self, vault_id: &str, id: &AccountId, _label: &str, secret: &Secret) -> Result<(), StoreError> {
+        fn put(
+            &self,
+            vault_id: &str,
+            id: &AccountId,
+            _label: &str,
+            secret: &Secret,
+        ) -> Result<(), StoreError> {
             self.check()?;
-            self.items.borrow_mut().insert((vault_id.to_owned(), id.clone()), secret.clone());
+            self.items
+                .borrow_mut()
+                .insert((vault_id.to_owned(), id.clone()), secret.clone());
             Ok(())
         }
         fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError> {
             self.check()?;
-            Ok(self.items.borrow().get(&(vault_id.to_owned(), id.clone())).cloned())
+            Ok(self
+                .items
+                .borrow()
+                .get(&(vault_id.to_owned(), id.clone()))
+                .cloned())
         }
         fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
             self.check()?;
-            self.items.borrow_mut().remove(&(vault_id.to_owned(), id.clone()));
+            self.items
+                .borrow_mut()
+                .remove(&(vault_id.to_owned(), id.clone()));
             Ok(())
         }
     }
@@ -318,7 +404,9 @@ pub mod memory {
         }
         fn save(&self, text: &str) -> Result<(), StoreError> {
             if self.read_only.get() {
-                return Err(StoreError("the vault file could not be written: no space left on device".into()));
+                return Err(StoreError(
+                    "the vault file could not be written: no space left on device".into(),
+                ));
             }
             *self.text.borrow_mut() = Some(text.to_owned());
             Ok(())
@@ -342,7 +430,10 @@ mod tests {
     }
 
     fn vault() -> Vault<MemorySecrets, MemoryDoc> {
-        Vault::open(MemorySecrets::default(), MemoryDoc::default(), || "vault-1".into()).unwrap()
+        Vault::open(MemorySecrets::default(), MemoryDoc::default(), || {
+            "vault-1".into()
+        })
+        .unwrap()
     }
 
     fn id(n: u8) -> AccountId {
@@ -350,20 +441,45 @@ mod tests {
     }
 
     fn assert_consistent(v: &Vault<MemorySecrets, MemoryDoc>) {
-        let saved = v.file.text.borrow().clone().map(|t| VaultDoc::from_json(&t).unwrap());
-        let listed: Vec<AccountId> = saved.map(|d| d.accounts.into_iter().map(|a| a.id).collect()).unwrap_or_default();
-        let mut stored: Vec<AccountId> = v.secrets.items.borrow().keys().map(|(_, id)| id.clone()).collect();
+        let saved = v
+            .file
+            .text
+            .borrow()
+            .clone()
+            .map(|t| VaultDoc::from_json(&t).unwrap());
+        let listed: Vec<AccountId> = saved
+            .map(|d| d.accounts.into_iter().map(|a| a.id).collect())
+            .unwrap_or_default();
+        let mut stored: Vec<AccountId> = v
+            .secrets
+            .items
+            .borrow()
+            .keys()
+            .map(|(_, id)| id.clone())
+            .collect();
         stored.sort();
         let mut listed_sorted = listed.clone();
         listed_sorted.sort();
-        assert_eq!(stored, listed_sorted, "keychain items and vault file disagree");
-        assert_eq!(listed, v.doc.accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), "memory and file disagree");
+        assert_eq!(
+            stored, listed_sorted,
+            "keychain items and vault file disagree"
+        );
+        assert_eq!(
+            listed,
+            v.doc
+                .accounts
+                .iter()
+                .map(|a| a.id.clone())
+                .collect::<Vec<_>>(),
+            "memory and file disagree"
+        );
     }
 
     #[test]
     fn add_then_code_then_remove() {
         let mut v = vault();
-        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
         assert_consistent(&v);
         // RFC 6238 SHA1 vector at T=59 is 94287082 (8 digits); the 6-digit code is its last 6 digits.
         assert_eq!(v.use_code(&id(1), 59).unwrap().code, "287082");
@@ -376,7 +492,9 @@ mod tests {
     fn failed_file_write_leaves_no_secret_behind() {
         let mut v = vault();
         v.file.read_only.set(true);
-        let err = v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap_err();
+        let err = v
+            .add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap_err();
         assert!(err.to_string().contains("no space left"), "{err}");
         assert!(v.secrets.items.borrow().is_empty());
         assert!(v.doc().accounts.is_empty());
@@ -385,9 +503,12 @@ mod tests {
     #[test]
     fn locked_keychain_adds_nothing_and_removes_nothing() {
         let mut v = vault();
-        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
         v.secrets.locked.set(true);
-        let err = v.add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual).unwrap_err();
+        let err = v
+            .add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual)
+            .unwrap_err();
         assert!(err.to_string().contains("locked"), "{err}");
         let err = v.remove(&id(1)).unwrap_err();
         assert!(err.to_string().contains("locked"), "{err}");
@@ -402,8 +523,14 @@ mod tests {
         let mut new = new_account("Bank");
         new.params.kind = OtpKind::Hotp { counter: 0 };
         v.add(new, id(1), 100, DigitsPolicy::Manual).unwrap();
-        let codes: Vec<String> = (0..3).map(|_| v.use_code(&id(1), 0).unwrap().code).collect();
-        assert_eq!(codes, ["755224", "287082", "359152"], "RFC 4226 Appendix D, counters 0-2");
+        let codes: Vec<String> = (0..3)
+            .map(|_| v.use_code(&id(1), 0).unwrap().code)
+            .collect();
+        assert_eq!(
+            codes,
+            ["755224", "287082", "359152"],
+            "RFC 4226 Appendix D, counters 0-2"
+        );
         let saved = VaultDoc::from_json(v.file.text.borrow().as_deref().unwrap()).unwrap();
         assert_eq!(saved.accounts[0].params.counter(), Some(3));
     }
@@ -411,32 +538,58 @@ mod tests {
     #[test]
     fn missing_secret_is_reported_by_name() {
         let mut v = vault();
-        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
         v.secrets.items.borrow_mut().clear();
         let err = v.use_code(&id(1), 0).unwrap_err();
-        assert!(err.to_string().contains("GitHub (alice)") && err.to_string().contains("missing"), "{err}");
+        assert!(
+            err.to_string().contains("GitHub (alice)") && err.to_string().contains("missing"),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicates_by_label_or_by_secret() {
         let mut v = vault();
-        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
         let other = Secret::from_bytes(b"another secret key!!".to_vec());
         let same = Secret::from_bytes(b"12345678901234567890".to_vec());
-        assert_eq!(v.duplicates_of("github", "ALICE", &other).unwrap().len(), 1, "same label, other secret");
-        assert_eq!(v.duplicates_of("Renamed", "bob", &same).unwrap().len(), 1, "other label, same secret");
-        assert!(v.duplicates_of("GitLab", "alice", &other).unwrap().is_empty());
+        assert_eq!(
+            v.duplicates_of("github", "ALICE", &other).unwrap().len(),
+            1,
+            "same label, other secret"
+        );
+        assert_eq!(
+            v.duplicates_of("Renamed", "bob", &same).unwrap().len(),
+            1,
+            "other label, same secret"
+        );
+        assert!(v
+            .duplicates_of("GitLab", "alice", &other)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn rename_move_and_ambiguous_search() {
         let mut v = vault();
-        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual).unwrap();
-        v.add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual).unwrap();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
+        v.add(new_account("GitLab"), id(2), 100, DigitsPolicy::Manual)
+            .unwrap();
         assert!(matches!(v.find("alice"), Err(VaultError::Ambiguous { .. })));
         v.rename(&id(2), "Codeberg".into(), "al".into()).unwrap();
         v.move_to(&id(2), 0).unwrap();
-        let reopened = Vault::open(MemorySecrets::default(), MemoryDoc { text: v.file.text.clone(), ..Default::default() }, || unreachable!()).unwrap();
+        let reopened = Vault::open(
+            MemorySecrets::default(),
+            MemoryDoc {
+                text: v.file.text.clone(),
+                ..Default::default()
+            },
+            || unreachable!(),
+        )
+        .unwrap();
         assert_eq!(reopened.doc().accounts[0].issuer, "Codeberg");
         assert_eq!(reopened.doc().vault_id, "vault-1");
     }

@@ -137,7 +137,9 @@ fn refusal(id: &str) -> UriError {
         // The account "test:" (colon) is fine for Tock; the 3-character secret is not.
         "totprs-trailing-colon-short-secret" => SecretError::BadLength { length: 3 }.into(),
         "aegis-secret-empty" => SecretError::Empty.into(),
-        _ => panic!("error case {id} has no expected refusal: add it to `refusal` or to `decisions`"),
+        _ => {
+            panic!("error case {id} has no expected refusal: add it to `refusal` or to `decisions`")
+        }
     }
 }
 
@@ -157,14 +159,19 @@ struct Expected {
 }
 
 fn cases() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otpauth-uris/cases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/otpauth-uris/cases.json"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let json: Value = serde_json::from_str(&text).expect("cases.json is JSON");
     json["cases"].as_array().expect("a cases array").clone()
 }
 
 fn text<'a>(case: &'a Value, key: &str) -> &'a str {
-    case[key].as_str().unwrap_or_else(|| panic!("case without {key}: {case}"))
+    case[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("case without {key}: {case}"))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -188,32 +195,62 @@ fn expected(case: &Value, fields: Fields) -> Expected {
         };
     }
     let kind = fields.kind.unwrap_or_else(|| match s("type") {
-        Some("totp") => OtpKind::Totp { period: n("period").expect("period") as u32 },
-        Some("steam") => OtpKind::Steam { period: n("period").expect("period") as u32 },
-        Some("hotp") => OtpKind::Hotp { counter: n("counter").expect("counter") },
+        Some("totp") => OtpKind::Totp {
+            period: n("period").expect("period") as u32,
+        },
+        Some("steam") => OtpKind::Steam {
+            period: n("period").expect("period") as u32,
+        },
+        Some("hotp") => OtpKind::Hotp {
+            counter: n("counter").expect("counter"),
+        },
         other => panic!("type {other:?}"),
     });
-    let algorithm =
-        fields.algorithm.unwrap_or_else(|| Algorithm::from_name(s("algorithm").expect("algorithm")).unwrap());
-    let digits = fields.digits.unwrap_or_else(|| n("digits").expect("digits") as u8);
+    let algorithm = fields
+        .algorithm
+        .unwrap_or_else(|| Algorithm::from_name(s("algorithm").expect("algorithm")).unwrap());
+    let digits = fields
+        .digits
+        .unwrap_or_else(|| n("digits").expect("digits") as u8);
     let codes = match fields.codes {
-        Some(list) => list.iter().map(|&(at, code)| (at, code.to_owned())).collect(),
+        Some(list) => list
+            .iter()
+            .map(|&(at, code)| (at, code.to_owned()))
+            .collect(),
         None => parsed_codes(case),
     };
     Expected {
-        issuer: fields.issuer.or(s("issuer_param")).or(s("issuer")).unwrap_or("").to_owned(),
+        issuer: fields
+            .issuer
+            .or(s("issuer_param"))
+            .or(s("issuer"))
+            .unwrap_or("")
+            .to_owned(),
         account: fields.account.or(s("account")).unwrap_or("").to_owned(),
-        secret_hex: fields.secret_hex.or(s("secret_hex")).expect("secret_hex").to_owned(),
-        params: OtpParams { kind, algorithm, digits },
+        secret_hex: fields
+            .secret_hex
+            .or(s("secret_hex"))
+            .expect("secret_hex")
+            .to_owned(),
+        params: OtpParams {
+            kind,
+            algorithm,
+            digits,
+        },
         codes,
     }
 }
 
 fn parsed_codes(case: &Value) -> Vec<(u64, String)> {
-    let Some(list) = case["codes"].as_array() else { return Vec::new() };
+    let Some(list) = case["codes"].as_array() else {
+        return Vec::new();
+    };
     list.iter()
         .map(|c| {
-            let at = c["unix_time"].as_u64().or(c["counter"].as_u64()).expect("unix_time or counter");
+            let at = c["unix_time"]
+                .as_u64()
+                .or(c["counter"].as_u64())
+                .expect("unix_time or counter");
             (at, text(c, "otp").to_owned())
         })
         .collect()
@@ -221,7 +258,10 @@ fn parsed_codes(case: &Value) -> Vec<(u64, String)> {
 
 fn outcome(case: &Value, decisions: &mut Vec<(&'static str, Ours, &'static str)>) -> Outcome {
     let id = text(case, "id");
-    let decided = decisions.iter().position(|(d, _, _)| *d == id).map(|i| decisions.remove(i).1);
+    let decided = decisions
+        .iter()
+        .position(|(d, _, _)| *d == id)
+        .map(|i| decisions.remove(i).1);
     match (decided, text(case, "expect")) {
         (Some(Ours::Refuses(e)), _) => Outcome::Refused(e),
         (Some(Ours::Accepts(fields)), _) => Outcome::Accepted(expected(case, fields)),
@@ -236,22 +276,32 @@ fn check(case: &Value, want: Outcome) -> Result<(), String> {
     match (text(case, "kind"), want) {
         ("uri", Outcome::Refused(error)) => match text(case, "uri").parse::<OtpAuthUri>() {
             Ok(_) => Err(format!("accepted, expected: {error}")),
-            Err(got) if got != error => Err(format!("refused with \"{got}\", expected \"{error}\"")),
+            Err(got) if got != error => {
+                Err(format!("refused with \"{got}\", expected \"{error}\""))
+            }
             Err(got) if got.to_string().is_empty() => Err("empty error message".into()),
             Err(_) => Ok(()),
         },
         ("uri", Outcome::Accepted(want)) => {
-            let got: OtpAuthUri = text(case, "uri").parse().map_err(|e| format!("refused: {e}"))?;
+            let got: OtpAuthUri = text(case, "uri")
+                .parse()
+                .map_err(|e| format!("refused: {e}"))?;
             compare_fields(&got.issuer, &got.name, &got.secret, &got.params, &want)?;
-            let again: OtpAuthUri = got.to_uri_string().parse().map_err(|e| format!("own URI refused: {e}"))?;
+            let again: OtpAuthUri = got
+                .to_uri_string()
+                .parse()
+                .map_err(|e| format!("own URI refused: {e}"))?;
             if again != got {
-                return Err(format!("to_uri_string does not round-trip: {again:?} != {got:?}"));
+                return Err(format!(
+                    "to_uri_string does not round-trip: {again:?} != {got:?}"
+                ));
             }
             Ok(())
         }
         ("label", Outcome::Accepted(want)) => {
             let (issuer, account) = parse_label(text(case, "value"));
-            if (issuer.as_str(), account.as_str()) != (want.issuer.as_str(), want.account.as_str()) {
+            if (issuer.as_str(), account.as_str()) != (want.issuer.as_str(), want.account.as_str())
+            {
                 return Err(format!(
                     "label gave ({issuer:?}, {account:?}), expected ({:?}, {:?})",
                     want.issuer, want.account
@@ -260,11 +310,21 @@ fn check(case: &Value, want: Outcome) -> Result<(), String> {
             Ok(())
         }
         ("bare_secret", Outcome::Accepted(want)) => {
-            let secret = Secret::from_base32(text(case, "value")).map_err(|e| format!("refused: {e}"))?;
+            let secret =
+                Secret::from_base32(text(case, "value")).map_err(|e| format!("refused: {e}"))?;
             if want.params != OtpParams::totp_default() {
-                return Err(format!("a bare secret is a default TOTP account, the case says {:?}", want.params));
+                return Err(format!(
+                    "a bare secret is a default TOTP account, the case says {:?}",
+                    want.params
+                ));
             }
-            compare_fields(&want.issuer, &want.account, &secret, &OtpParams::totp_default(), &want)
+            compare_fields(
+                &want.issuer,
+                &want.account,
+                &secret,
+                &OtpParams::totp_default(),
+                &want,
+            )
         }
         (kind, _) => Err(format!("no check for a refused {kind} case")),
     }
@@ -278,7 +338,12 @@ fn compare_fields(
     want: &Expected,
 ) -> Result<(), String> {
     let got = (issuer, account, hex(secret.as_bytes()), *params);
-    let expected = (want.issuer.as_str(), want.account.as_str(), want.secret_hex.clone(), want.params);
+    let expected = (
+        want.issuer.as_str(),
+        want.account.as_str(),
+        want.secret_hex.clone(),
+        want.params,
+    );
     if got != expected {
         return Err(format!("parsed {got:?}, expected {expected:?}"));
     }
@@ -295,7 +360,9 @@ fn compare_fields(
         if let Some((_, code)) = want.codes.iter().find(|(at, _)| *at == counter) {
             let current = otp::code_at(secret, params, 0).code;
             if current != *code {
-                return Err(format!("code for the stored counter is {current}, expected {code}"));
+                return Err(format!(
+                    "code for the stored counter is {current}, expected {code}"
+                ));
             }
         }
     }
@@ -316,21 +383,42 @@ fn every_corpus_case() {
         checked += 1;
     }
     assert_eq!(checked, 60);
-    assert!(failures.is_empty(), "{} of {checked} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let unused: Vec<_> = decisions.iter().map(|(id, _, _)| *id).collect();
-    assert!(unused.is_empty(), "decisions for cases that are not in the corpus: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "decisions for cases that are not in the corpus: {unused:?}"
+    );
 }
 
 #[test]
 fn corpus_is_complete_and_decisions_are_real_differences() {
     let cases = cases();
     let count = |expect: &str| cases.iter().filter(|c| c["expect"] == expect).count();
-    assert_eq!((cases.len(), count("ok"), count("error"), count("implementation-defined")), (60, 41, 14, 5));
+    assert_eq!(
+        (
+            cases.len(),
+            count("ok"),
+            count("error"),
+            count("implementation-defined")
+        ),
+        (60, 41, 14, 5)
+    );
     for (id, ours, reason) in decisions() {
-        let case = cases.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("{id} is not in the corpus"));
+        let case = cases
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is not in the corpus"));
         assert!(reason.len() > 20, "{id}: give the reason");
         match (text(case, "expect"), &ours) {
-            ("implementation-defined", _) | ("error", Ours::Accepts(_)) | ("ok", Ours::Refuses(_)) => {}
+            ("implementation-defined", _)
+            | ("error", Ours::Accepts(_))
+            | ("ok", Ours::Refuses(_)) => {}
             ("ok", Ours::Accepts(f)) => assert!(
                 f.kind.is_some() || f.issuer.is_some() || f.account.is_some() || f.codes.is_some(),
                 "{id}: an ok case in the table must differ from the corpus"
@@ -340,18 +428,29 @@ fn corpus_is_complete_and_decisions_are_real_differences() {
             }
         }
     }
-    for case in cases.iter().filter(|c| c["expect"] == "implementation-defined") {
+    for case in cases
+        .iter()
+        .filter(|c| c["expect"] == "implementation-defined")
+    {
         let id = text(case, "id");
-        assert!(decisions().iter().any(|(d, _, _)| *d == id), "{id}: record Tock's choice in `decisions`");
+        assert!(
+            decisions().iter().any(|(d, _, _)| *d == id),
+            "{id}: record Tock's choice in `decisions`"
+        );
     }
 }
 
 #[test]
 fn refusal_messages_name_the_problem() {
     let cases = cases();
-    for case in cases.iter().filter(|c| c["expect"] == "error" && c["kind"] == "uri") {
+    for case in cases
+        .iter()
+        .filter(|c| c["expect"] == "error" && c["kind"] == "uri")
+    {
         let id = text(case, "id");
-        let Err(error) = text(case, "uri").parse::<OtpAuthUri>() else { continue };
+        let Err(error) = text(case, "uri").parse::<OtpAuthUri>() else {
+            continue;
+        };
         let message = error.to_string();
         let words = match &error {
             UriError::WrongScheme => "otpauth://",
@@ -363,6 +462,9 @@ fn refusal_messages_name_the_problem() {
             other => panic!("{id}: unexpected {other:?}"),
         };
         assert!(message.contains(words), "{id}: {message}");
-        assert!(!message.contains("KRSXG5CTMVRXEZLU"), "{id}: the secret must not be in the message: {message}");
+        assert!(
+            !message.contains("KRSXG5CTMVRXEZLU"),
+            "{id}: the secret must not be in the message: {message}"
+        );
     }
 }

@@ -33,9 +33,12 @@ pub fn data_dir(overridden: Option<PathBuf>) -> Result<PathBuf, StoreError> {
     if let Some(dir) = overridden {
         return Ok(dir);
     }
-    dirs::data_dir()
-        .map(|d| d.join("tock"))
-        .ok_or_else(|| StoreError("no data folder could be found for this user; pass --data-dir DIR or set TOCK_DATA_DIR".into()))
+    dirs::data_dir().map(|d| d.join("tock")).ok_or_else(|| {
+        StoreError(
+            "no data folder could be found for this user; pass --data-dir DIR or set TOCK_DATA_DIR"
+                .into(),
+        )
+    })
 }
 
 /// A fresh random account id.
@@ -50,7 +53,10 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 fn random_hex<const N: usize>() -> String {
-    random_bytes::<N>().iter().map(|b| format!("{b:02x}")).collect()
+    random_bytes::<N>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Secrets in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
@@ -63,8 +69,16 @@ impl KeyringSecrets {
 }
 
 impl SecretStore for KeyringSecrets {
-    fn put(&self, vault_id: &str, id: &AccountId, _label: &str, secret: &Secret) -> Result<(), StoreError> {
-        Self::entry(vault_id, id)?.set_secret(secret.as_bytes()).map_err(keychain_error)
+    fn put(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+        _label: &str,
+        secret: &Secret,
+    ) -> Result<(), StoreError> {
+        Self::entry(vault_id, id)?
+            .set_secret(secret.as_bytes())
+            .map_err(keychain_error)
     }
 
     fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError> {
@@ -85,7 +99,11 @@ impl SecretStore for KeyringSecrets {
     /// On Linux, one search and one GetSecrets call for the whole vault instead of a few calls per item
     /// (500 accounts: see docs/PERFORMANCE.md). Anything unusual (locked items, another Secret Service
     /// behaviour) falls back to the per-item path, which reports errors as usual.
-    fn get_many(&self, vault_id: &str, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, StoreError> {
+    fn get_many(
+        &self,
+        vault_id: &str,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountId, Secret)>, StoreError> {
         #[cfg(target_os = "linux")]
         if let Ok(found) = secret_service_bulk::read_all(vault_id, ids) {
             return Ok(found);
@@ -106,8 +124,8 @@ mod secret_service_bulk {
     use std::collections::HashMap;
 
     use tock_core::{AccountId, Secret};
-    use zbus::{Connection, Proxy};
     use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+    use zbus::{Connection, Proxy};
 
     const DEST: &str = "org.freedesktop.secrets";
 
@@ -124,23 +142,44 @@ mod secret_service_bulk {
     /// (session, parameters, value, content type) as the Secret Service returns a secret.
     type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
 
-    pub fn read_all(vault_id: &str, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, Fallback> {
+    pub fn read_all(
+        vault_id: &str,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountId, Secret)>, Fallback> {
         zbus::block_on(read_all_async(vault_id, ids))
     }
 
-    async fn read_all_async(vault_id: &str, ids: &[AccountId]) -> Result<Vec<(AccountId, Secret)>, Fallback> {
+    async fn read_all_async(
+        vault_id: &str,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountId, Secret)>, Fallback> {
         let conn = Connection::session().await?;
-        let service = Proxy::new(&conn, DEST, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service").await?;
+        let service = Proxy::new(
+            &conn,
+            DEST,
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service",
+        )
+        .await?;
         let attributes = HashMap::from([("service", super::KEYCHAIN_SERVICE)]);
-        let (unlocked, locked): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) = service.call("SearchItems", &(attributes,)).await?;
+        let (unlocked, locked): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) =
+            service.call("SearchItems", &(attributes,)).await?;
         if !locked.is_empty() {
             return Err(Fallback); // the per-item path asks the keyring to unlock them
         }
         // The session bus is private to this user; the per-item path (keyring) uses an encrypted session.
-        let (_, session): (OwnedValue, OwnedObjectPath) = service.call("OpenSession", &("plain", Value::from(""))).await?;
+        let (_, session): (OwnedValue, OwnedObjectPath) = service
+            .call("OpenSession", &("plain", Value::from("")))
+            .await?;
         // All attribute reads are sent at once and answered in one pass (no round trip per item).
         let reads = unlocked.iter().map(|path| {
-            conn.call_method(Some(DEST), path.as_str(), Some("org.freedesktop.DBus.Properties"), "Get", &("org.freedesktop.Secret.Item", "Attributes"))
+            conn.call_method(
+                Some(DEST),
+                path.as_str(),
+                Some("org.freedesktop.DBus.Properties"),
+                "Get",
+                &("org.freedesktop.Secret.Item", "Attributes"),
+            )
         });
         let replies = futures_util::future::join_all(reads).await;
         let mut by_user = HashMap::with_capacity(unlocked.len());
@@ -153,11 +192,24 @@ mod secret_service_bulk {
         }
         let wanted: Vec<(AccountId, OwnedObjectPath)> = ids
             .iter()
-            .filter_map(|id| by_user.get(&format!("{vault_id}/{id}")).map(|p| (id.clone(), p.clone())))
+            .filter_map(|id| {
+                by_user
+                    .get(&format!("{vault_id}/{id}"))
+                    .map(|p| (id.clone(), p.clone()))
+            })
             .collect();
         let paths: Vec<&OwnedObjectPath> = wanted.iter().map(|(_, p)| p).collect();
-        let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = service.call("GetSecrets", &(paths, &session)).await?;
-        let _ = conn.call_method(Some(DEST), session.as_str(), Some("org.freedesktop.Secret.Session"), "Close", &()).await;
+        let mut secrets: HashMap<OwnedObjectPath, SecretStruct> =
+            service.call("GetSecrets", &(paths, &session)).await?;
+        let _ = conn
+            .call_method(
+                Some(DEST),
+                session.as_str(),
+                Some("org.freedesktop.Secret.Session"),
+                "Close",
+                &(),
+            )
+            .await;
         let mut found = Vec::with_capacity(wanted.len());
         for (id, path) in wanted {
             let (_, _, value, _) = secrets.remove(&path).ok_or(Fallback)?;
@@ -205,13 +257,20 @@ impl DocStore for FileDoc {
         match fs::read_to_string(&self.path) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StoreError(format!("the vault file {} could not be read ({e}); check its permissions", self.path.display()))),
+            Err(e) => Err(StoreError(format!(
+                "the vault file {} could not be read ({e}); check its permissions",
+                self.path.display()
+            ))),
         }
     }
 
     fn save(&self, text: &str) -> Result<(), StoreError> {
-        write_atomically(&self.path, text.as_bytes())
-            .map_err(|e| StoreError(format!("the vault file {} could not be written ({e}); check free space and permissions", self.path.display())))
+        write_atomically(&self.path, text.as_bytes()).map_err(|e| {
+            StoreError(format!(
+                "the vault file {} could not be written ({e}); check free space and permissions",
+                self.path.display()
+            ))
+        })
     }
 }
 
@@ -252,7 +311,10 @@ mod tests {
         doc.save("one").unwrap();
         doc.save("two").unwrap();
         assert_eq!(doc.load().unwrap().as_deref(), Some("two"));
-        let names: Vec<_> = fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, [std::ffi::OsString::from(VAULT_FILE)]);
     }
 
