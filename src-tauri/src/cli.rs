@@ -1,6 +1,5 @@
 //! The command-line interface: the same vault as the window, no display needed (never initialises GTK).
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tock_core::otp::DigitsPolicy;
@@ -130,11 +129,9 @@ pub fn run(command: Command, vault: &mut DiskVault) -> CliResult {
     }
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// Unix seconds now (the CLI's one clock reading).
+pub fn now() -> u64 {
+    crate::app::now_ms() / 1000
 }
 
 fn read_stdin_line(what: &str) -> Result<String, String> {

@@ -7,7 +7,7 @@ use tock_core::qr::{classify, Payload};
 use tock_core::vault::NewAccount;
 use tock_core::{otp, OtpAuthUri};
 
-use crate::ipc::{AccountView, BatchProgress, ScanReport, ScannedAccount};
+use crate::ipc::{AccountView, AddPreview, BatchProgress, ScanReport, ScannedAccount};
 
 /// Accounts found by scans and not yet saved or discarded, and the transfer export being collected.
 #[derive(Default)]
@@ -77,7 +77,7 @@ impl Pending {
                 },
                 Payload::Other(other) => notes.push(format!(
                     "Found a QR code that is not for two-factor authentication ({}).",
-                    shorten(&other)
+                    shorten(&other, 50)
                 )),
             }
         }
@@ -90,13 +90,7 @@ impl Pending {
                 let token = random_token();
                 let view = ScannedAccount {
                     token: token.clone(),
-                    issuer: new.issuer.clone(),
-                    name: new.name.clone(),
-                    kind: kind_of(&new),
-                    algorithm: new.params.algorithm.into(),
-                    digits: new.params.digits,
-                    period: new.params.period(),
-                    counter: new.params.counter(),
+                    account: AddPreview::from(&new),
                     first_code: otp::code_at(&new.secret, &new.params, now).code,
                     duplicates: duplicates_of(&new),
                 };
@@ -113,21 +107,14 @@ impl Pending {
     }
 }
 
-fn kind_of(new: &NewAccount) -> crate::ipc::OtpKindName {
-    match new.params.kind_name() {
-        "hotp" => crate::ipc::OtpKindName::Hotp,
-        "steam" => crate::ipc::OtpKindName::Steam,
-        _ => crate::ipc::OtpKindName::Totp,
-    }
-}
-
-fn shorten(text: &str) -> String {
+/// One line of at most `max` characters of a QR code's text, for messages.
+pub fn shorten(text: &str, max: usize) -> String {
     let one_line: String = text
         .trim()
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    match one_line.char_indices().nth(50) {
+    match one_line.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &one_line[..i]),
         None => one_line,
     }

@@ -162,6 +162,20 @@ pub struct AddPreview {
     pub counter: Option<u64>,
 }
 
+impl From<&tock_core::vault::NewAccount> for AddPreview {
+    fn from(new: &tock_core::vault::NewAccount) -> Self {
+        AddPreview {
+            issuer: new.issuer.clone(),
+            name: new.name.clone(),
+            kind: kind_name(new.params.kind),
+            algorithm: new.params.algorithm.into(),
+            digits: new.params.digits,
+            period: new.params.period(),
+            counter: new.params.counter(),
+        }
+    }
+}
+
 /// Error kinds the UI can react to.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
 #[serde(rename_all = "snake_case")]
@@ -258,14 +272,10 @@ mod tests {
 #[ts(export)]
 pub struct ScannedAccount {
     pub token: String,
-    pub issuer: String,
-    pub name: String,
-    pub kind: OtpKindName,
-    pub algorithm: AlgorithmName,
-    pub digits: u8,
-    pub period: Option<u32>,
-    #[ts(type = "number | null")]
-    pub counter: Option<u64>,
+    /// Issuer, name, kind, algorithm, digits, period and counter.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub account: AddPreview,
     /// The code to type on the site to finish turning on two-factor authentication.
     pub first_code: String,
     /// Accounts already in the vault with the same issuer and name, or the same secret.

@@ -85,7 +85,7 @@ pub fn run(
         match qr::classify(&f.text) {
             Payload::Other(text) => eprintln!(
                 "note: {file}: a QR code that is not an authenticator code: {}",
-                shorten(&text)
+                crate::enrol::shorten(&text, 60)
             ),
             _ => authenticator.push(f.text.clone()),
         }
@@ -115,17 +115,6 @@ pub fn run(
         return Err(last_error);
     }
     Ok(())
-}
-
-fn shorten(text: &str) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    match one_line.char_indices().nth(60) {
-        Some((i, _)) => format!("{}…", &one_line[..i]),
-        None => one_line,
-    }
 }
 
 /// Adds the accounts of one otpauth:// or otpauth-migration:// text; duplicates are reported, not added.
@@ -163,10 +152,7 @@ fn add_payload(vault: &mut DiskVault, text: &str) -> Result<(), String> {
             );
             continue;
         }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let now = crate::cli::now();
         let account = vault
             .add(new, tock_store::new_account_id(), now, DigitsPolicy::Import)
             .map_err(|e| e.to_string())?;

@@ -149,7 +149,7 @@ impl AppState {
                 crate::ipc::capitalise(&e.to_string()),
             )
         })?;
-        Ok(preview_of(&new))
+        Ok(AddPreview::from(&new))
     }
 
     /// Adds an account; its secret goes to the keychain, the rest to the vault file.
@@ -353,25 +353,5 @@ fn to_new_account(request: &AddRequest) -> Result<(NewAccount, DigitsPolicy)> {
                 DigitsPolicy::Manual,
             ))
         }
-    }
-}
-
-fn preview_of(new: &NewAccount) -> AddPreview {
-    let view = AccountView::from(&tock_core::Account {
-        id: AccountId::from_random([0; 8]),
-        issuer: new.issuer.clone(),
-        name: new.name.clone(),
-        params: new.params,
-        added_at: 0,
-        notes: String::new(),
-    });
-    AddPreview {
-        issuer: view.issuer,
-        name: view.name,
-        kind: view.kind,
-        algorithm: view.algorithm,
-        digits: view.digits,
-        period: view.period,
-        counter: view.counter,
     }
 }

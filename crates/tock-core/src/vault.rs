@@ -28,14 +28,23 @@ pub trait SecretStore {
         vault_id: &str,
         ids: &[AccountId],
     ) -> Result<Vec<(AccountId, Secret)>, StoreError> {
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(secret) = self.get(vault_id, id)? {
-                found.push((id.clone(), secret));
-            }
-        }
-        Ok(found)
+        get_each(self, vault_id, ids)
     }
+}
+
+/// Reads secrets one item at a time: [`SecretStore::get_many`]'s default, and the fallback of bulk readers.
+pub fn get_each<S: SecretStore + ?Sized>(
+    store: &S,
+    vault_id: &str,
+    ids: &[AccountId],
+) -> Result<Vec<(AccountId, Secret)>, StoreError> {
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(secret) = store.get(vault_id, id)? {
+            found.push((id.clone(), secret));
+        }
+    }
+    Ok(found)
 }
 
 /// Where the vault document is kept.

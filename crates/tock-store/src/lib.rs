@@ -24,7 +24,7 @@ pub type DiskVault = Vault<KeyringSecrets, FileDoc>;
 /// Opens the vault in `data_dir` (created on the first change).
 pub fn open_vault(data_dir: &Path) -> Result<DiskVault, VaultError> {
     let file = FileDoc::new(data_dir.join(VAULT_FILE));
-    Vault::open(KeyringSecrets, file, || random_hex::<16>())
+    Vault::open(KeyringSecrets, file, random_hex::<16>)
 }
 
 /// The data dir: the override if given (from `--data-dir` or `TOCK_DATA_DIR`), else the platform's data
@@ -108,13 +108,7 @@ impl SecretStore for KeyringSecrets {
         if let Ok(found) = secret_service_bulk::read_all(vault_id, ids) {
             return Ok(found);
         }
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(secret) = self.get(vault_id, id)? {
-                found.push((id.clone(), secret));
-            }
-        }
-        Ok(found)
+        tock_core::vault::get_each(self, vault_id, ids)
     }
 }
 

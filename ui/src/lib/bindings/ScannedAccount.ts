@@ -7,7 +7,7 @@ import type { OtpKindName } from "./OtpKindName";
  * An account found by a scan, waiting for the person to review it. Its secret stays in Rust, under
  * `token`, until `save_scanned` or `discard_scanned`.
  */
-export type ScannedAccount = { token: string, issuer: string, name: string, kind: OtpKindName, algorithm: AlgorithmName, digits: number, period: number | null, counter: number | null, 
+export type ScannedAccount = { token: string, 
 /**
  * The code to type on the site to finish turning on two-factor authentication.
  */
@@ -15,4 +15,4 @@ firstCode: string,
 /**
  * Accounts already in the vault with the same issuer and name, or the same secret.
  */
-duplicates: Array<AccountView>, };
+duplicates: Array<AccountView>, issuer: string, name: string, kind: OtpKindName, algorithm: AlgorithmName, digits: number, period: number | null, counter: number | null, };
