@@ -5,7 +5,6 @@
 //! `scripts/test` provides all three. Missing pieces make the tests fail with a message, never skip.
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -44,7 +43,19 @@ pub fn cli(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
 }
 
-static NEXT_PORT: AtomicU16 = AtomicU16::new(4444);
+/// Two free TCP ports next to each other (tauri-driver and WebKitWebDriver), so that several test processes can
+/// run at once.
+fn free_port_pair() -> u16 {
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("no free local TCP port")
+            .port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
 
 /// A running app with a WebDriver session; the app and the driver end when this is dropped.
 pub struct App {
@@ -64,7 +75,7 @@ impl App {
         );
         let data_dir = tempfile::tempdir().unwrap();
         seed(data_dir.path());
-        let port = NEXT_PORT.fetch_add(2, Ordering::SeqCst);
+        let port = free_port_pair();
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
