@@ -24,6 +24,7 @@ pub fn now_ms() -> u64 {
 pub fn run(data_dir: &Path) -> Result<(), String> {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::open(data_dir))
         .manage(TickerWake(Notify::new()))
         .invoke_handler(tauri::generate_handler![
