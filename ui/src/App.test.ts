@@ -67,6 +67,22 @@ describe('empty state', () => {
 });
 
 describe('account list', () => {
+  it('paints the first rows first and the rest a frame later', async () => {
+    const many = Array.from({ length: 45 }, (_, i) => account({ id: `a${i}`, issuer: `Site ${i}`, name: 'me' }));
+    let rowsAtFirstPaint = 0;
+    fakeBackend(
+      { accounts: many, codes: snapshot(many.map((a) => totpCode(a.id, '123456', '654321'))) },
+      { ui_painted: () => void (rowsAtFirstPaint = rowIds().length) },
+    );
+    render(App);
+    // The first paint has the rows that fit in a tall window, with their codes; all 45 follow.
+    await waitFor(() => expect(rowsAtFirstPaint).toBeGreaterThan(0));
+    expect(rowsAtFirstPaint).toBeLessThan(45);
+    expect(screen.getAllByTestId('account-code')[0]).toHaveTextContent('123 456');
+    await waitFor(() => expect(rowIds()).toHaveLength(45));
+    expect(rowIds()[44]).toBe('a44');
+  });
+
   it('shows issuer, name and grouped codes with accessible labels', async () => {
     await renderWithAccounts();
     expect(rowIds()).toEqual(['gh', 'gl', 'bk']);

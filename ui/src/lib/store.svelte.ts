@@ -51,6 +51,11 @@ export class TockStore {
   scanning = $state<ScanSource | null>(null);
   /** Files are being dragged over the window. */
   dragging = $state(false);
+  /**
+   * False until the first codes are painted. Until then the list renders only the rows that fit in a tall
+   * window, so a long list does not delay the first paint (docs/PERFORMANCE.md); the rest follow a frame later.
+   */
+  firstPaintDone = $state(false);
 
   visible = $derived(filterAccounts(this.accounts, this.query));
 
@@ -81,7 +86,9 @@ export class TockStore {
     await tick();
     // After the next frame, the first codes are painted.
     requestAnimationFrame(() => {
-      if (!this.#stopped) ipc.uiPainted().catch(() => {});
+      if (this.#stopped) return;
+      ipc.uiPainted().catch(() => {});
+      requestAnimationFrame(() => (this.firstPaintDone = true));
     });
     return () => {
       this.#stopped = true;
