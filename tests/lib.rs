@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod fake_portal;
+pub mod xdnd;
+
 /// The `tock` binary under test: `$TOCK_BIN`, else target/debug/tock of this workspace.
 pub fn tock_binary() -> PathBuf {
     let path = std::env::var_os("TOCK_BIN")
@@ -69,6 +72,11 @@ pub struct App {
 impl App {
     /// Starts the app on a fresh data folder, optionally seeded through the CLI first.
     pub async fn start(seed: impl FnOnce(&Path)) -> App {
+        App::start_with_env(&[], seed).await
+    }
+
+    /// Like [`App::start`], with extra environment variables for the app.
+    pub async fn start_with_env(env: &[(&str, &str)], seed: impl FnOnce(&Path)) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests through scripts/test (Xvfb)"
@@ -84,6 +92,7 @@ impl App {
                 &(port + 1).to_string(),
             ])
             .env("TOCK_DATA_DIR", data_dir.path())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -191,6 +200,36 @@ impl App {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The process id of this app (the `tock` process with this data folder), e.g. to find its X windows when
+    /// an app of an earlier test is still closing.
+    pub fn pid(&self) -> u32 {
+        let binary = tock_binary();
+        let wanted = format!("TOCK_DATA_DIR={}", self.data_dir.path().display());
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .find(|pid| {
+                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+                let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+                exe.as_deref() == Some(binary.as_path())
+                    && environ.split(|&b| b == 0).any(|v| v == wanted.as_bytes())
+            })
+            .expect("the app's process")
+    }
+
+    /// In the scan review of one account: checks that it shows a 6-digit first code, saves it, and waits until
+    /// it is the one account listed, under `issuer`.
+    pub async fn save_the_scanned_account(&self, issuer: &str) {
+        let first = self.text_of("scan-first-code").await.replace(' ', "");
+        assert_eq!(first.len(), 6, "a 6-digit first code: {first}");
+        self.click("scan-save").await;
+        self.eventually("the account is listed", || async {
+            self.all("account-row").await.len() == 1
+        })
+        .await;
+        assert_eq!(self.text_of("account-issuer").await, issuer);
     }
 
     /// Ends the session and the app.

@@ -20,13 +20,22 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// Opens the window on the vault in `data_dir`.
-pub fn run(data_dir: &Path) -> Result<(), String> {
+/// Opens the window on the vault in `data_dir` (or, if Tock already runs on it, focuses that window; with
+/// `quick_search`, opens the quick search).
+pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
     tauri::Builder::default()
+        .plugin(crate::desktop::single_instance(data_dir))
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(crate::quick::plugin())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::open(data_dir))
         .manage(TickerWake(Notify::new()))
+        .manage(crate::backup_window::BackupState::new(data_dir))
+        .manage(crate::settings::SettingsState::open(data_dir))
+        .manage(crate::clipboard::AppClipboard::default())
+        .manage(crate::quick::QuickState::default())
+        .manage(crate::camera::Cameras::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_accounts,
             commands::get_codes,
@@ -36,27 +45,44 @@ pub fn run(data_dir: &Path) -> Result<(), String> {
             commands::move_account,
             commands::delete_account,
             commands::copy_code,
+            commands::set_favourite,
+            commands::quick_accounts,
+            commands::close_palette,
+            commands::get_settings,
+            commands::save_settings,
             commands::ui_painted,
+            crate::backup_window::recognise_backup_codes,
+            crate::backup_window::open_backup_codes_file,
+            crate::backup_window::save_backup_codes,
+            crate::backup_window::reveal_backup_codes,
+            crate::backup_window::use_backup_code,
+            crate::backup_window::confirm_backup_offline,
+            crate::backup_window::backup_walkthrough_wanted,
+            crate::backup_window::set_backup_walkthrough,
+            crate::backup_window::export_backup_codes,
+            crate::backup_window::open_backup_sheet,
             commands::scan_screen,
             commands::scan_clipboard,
             commands::save_scanned,
             commands::discard_scanned,
+            commands::open_image_files,
+            commands::list_cameras,
+            commands::start_camera,
+            commands::stop_camera,
         ])
         .on_window_event(|window, event| {
+            crate::desktop::on_window_event(window, event);
+            crate::quick::on_window_event(window, event);
             // Image files dropped on the window are scanned in Rust; the UI gets the report.
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
                 let app = window.app_handle().clone();
                 let paths = paths.clone();
-                std::thread::spawn(move || {
-                    let result = commands::scan_files(&app, &paths);
-                    let _ = match result {
-                        Ok(report) => app.emit("scan-report", report),
-                        Err(e) => app.emit("scan-error", e),
-                    };
-                });
+                std::thread::spawn(move || commands::scan_and_report(&app, &paths));
             }
         })
-        .setup(|app| {
+        .setup(move |app| {
+            crate::desktop::setup(app.handle());
+            crate::quick::setup(app.handle(), quick_search);
             let handle = app.handle().clone();
             std::thread::spawn(move || handle.state::<AppState>().preload());
             let handle = app.handle().clone();

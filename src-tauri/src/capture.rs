@@ -1,19 +1,65 @@
 //! Screen capture for scanning enrolment QR codes that are on the same screen as Tock.
-//! X11: the root window (every monitor) through x11rb. Wayland without X11 is not supported yet and says so.
+//! Wayland: the xdg-desktop-portal Screenshot interface (`portal`). X11: the root window (every monitor)
+//! through x11rb, and the portal when X11 fails.
 use image::GrayImage;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
 
-/// Captures every monitor as one grayscale image.
-pub fn capture_screen() -> Result<GrayImage, String> {
-    if std::env::var_os("DISPLAY").is_none() {
-        return Err(if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-            "screen capture on Wayland without X11 is not supported yet; save a screenshot and run `tock scan FILE`".into()
-        } else {
-            "no display to capture (DISPLAY is not set); save a screenshot and run `tock scan FILE`"
-                .into()
-        });
+use crate::portal::{self, PortalError};
+
+/// Every monitor as one grayscale image, and a sentence worth telling the person (e.g. where the
+/// portal left a copy of the screenshot).
+pub struct Screen {
+    pub image: GrayImage,
+    pub note: Option<String>,
+}
+
+/// Captures every monitor: through the portal on Wayland (or without any display variable), else through
+/// X11, falling back to the portal when X11 fails.
+pub fn capture_screen() -> Result<Screen, String> {
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let x11 = std::env::var_os("DISPLAY").is_some();
+    if wayland || !x11 {
+        return match portal::screenshot() {
+            Ok(shot) => from_portal(shot),
+            // XWayland still shows the windows of X11 programs, which may include the browser.
+            Err(PortalError::Missing(_)) if x11 => Ok(Screen {
+                image: capture_x11()?,
+                note: Some(
+                    "the screenshot portal is not available, so only the windows of X11 programs were \
+                     captured; install xdg-desktop-portal and your desktop's portal to capture the whole screen"
+                        .into(),
+                ),
+            }),
+            Err(PortalError::Missing(_)) if !wayland => Err(
+                "there is no display to capture (neither WAYLAND_DISPLAY nor DISPLAY is set); save a \
+                 screenshot and scan that image file instead"
+                    .into(),
+            ),
+            Err(e) => Err(e.into()),
+        };
     }
+    match capture_x11() {
+        Ok(image) => Ok(Screen { image, note: None }),
+        Err(x11_error) => match portal::screenshot() {
+            Ok(shot) => from_portal(shot),
+            Err(PortalError::Missing(_)) => Err(x11_error),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+fn from_portal(shot: portal::Shot) -> Result<Screen, String> {
+    let image = tock_core::qr::load_luma(&shot.png)
+        .map_err(|e| format!("the screenshot portal's image could not be read ({e})"))?;
+    Ok(Screen {
+        image,
+        note: shot.note,
+    })
+}
+
+/// The X11 root window (every monitor) as one grayscale image.
+fn capture_x11() -> Result<GrayImage, String> {
     let (conn, screen_num) =
         x11rb::connect(None).map_err(|e| format!("the X display could not be opened ({e})"))?;
     let screen = &conn.setup().roots[screen_num];

@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "TOCK_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Open the quick search (in the running window, if there is one).
+    #[arg(long)]
+    pub quick_search: bool,
+
     /// What to do; nothing opens the window.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -48,7 +52,8 @@ pub enum Command {
         /// Image files to search.
         #[arg(value_name = "IMAGE")]
         images: Vec<PathBuf>,
-        /// Search the screen (every monitor) as well.
+        /// Search the screen (every monitor) as well: X11 directly; on Wayland through the desktop's
+        /// screenshot portal (xdg-desktop-portal), whose copy of the screenshot Tock then deletes.
         #[arg(long)]
         screen: bool,
         /// Add the accounts found (transfer codes expanded; duplicates reported, not added).
@@ -58,6 +63,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Store, list, use and export an account's backup (recovery) codes.
+    BackupCodes {
+        /// What to do with the codes.
+        #[command(subcommand)]
+        command: crate::backup_cli::BackupCommand,
+    },
+    /// Copy an account's code to the clipboard (marked as sensitive) and clear it later if it is still there.
+    Copy(crate::copy_cli::CopyArgs),
     /// Remove an account and its keychain item.
     Remove {
         /// The account id (or a search matching exactly one account).
@@ -119,7 +132,9 @@ pub fn run(command: Command, vault: &mut DiskVault) -> CliResult {
         Command::Add(args) => add(args, vault),
         Command::List { json, codes } => list(vault, json, codes),
         Command::Code { query, at } => code(vault, &query, at),
-        Command::Scan { .. } => unreachable!("main runs scan without opening the vault first"),
+        Command::Scan { .. } | Command::BackupCodes { .. } | Command::Copy(_) => {
+            unreachable!("main runs these with the data folder, not an open vault")
+        }
         Command::Remove { id } => {
             let id = vault.find(&id).map_err(|e| e.to_string())?.id.clone();
             let removed = vault.remove(&id).map_err(|e| e.to_string())?;

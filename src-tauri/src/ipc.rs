@@ -24,6 +24,10 @@ pub struct AccountView {
     #[ts(type = "number")]
     pub added_at: u64,
     pub notes: String,
+    /// Pinned to the top of the tray menu and the quick search.
+    pub favourite: bool,
+    /// Its backup codes' counts and recovery risks (never a code).
+    pub backup: crate::backup_window::BackupView,
 }
 
 /// "totp", "hotp" or "steam".
@@ -87,6 +91,8 @@ impl From<&Account> for AccountView {
             counter: a.params.counter(),
             added_at: a.added_at,
             notes: a.notes.clone(),
+            favourite: a.favourite,
+            backup: crate::backup_window::BackupView::of(a.backup_codes.as_ref()),
         }
     }
 }
@@ -115,6 +121,18 @@ pub struct CodesSnapshot {
     #[ts(type = "number")]
     pub generated_at_ms: u64,
     pub codes: Vec<CodeView>,
+}
+
+/// What a copy tells the person (never the code): the notification's title and body, and the window's toast.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct CopyReport {
+    /// "Code copied: GitHub (alice)".
+    pub title: String,
+    /// How long the code stays valid and when the clipboard is cleared.
+    pub body: String,
+    /// "Copied", "Copied: 3 s left" or "Copied the next code".
+    pub toast: String,
 }
 
 /// An account typed in by hand (the sites' "can't scan? enter this key").
@@ -215,7 +233,8 @@ impl From<tock_core::vault::VaultError> for IpcError {
             E::Store(_) | E::Doc(_) => ErrorCode::Storage,
             E::NotFound(_) | E::Ambiguous { .. } => ErrorCode::NotFound,
             E::SecretMissing(_) => ErrorCode::SecretMissing,
-            E::Params(_) => ErrorCode::InvalidInput,
+            E::Params(_) | E::Backup(_) | E::BackupCodesExist(_) => ErrorCode::InvalidInput,
+            E::NoBackupCodes(_) | E::BackupCodesMissing(_) => ErrorCode::NotFound,
         };
         IpcError::new(code, capitalise(&e.to_string()))
     }
@@ -304,4 +323,44 @@ pub struct ScanReport {
     /// One sentence per thing worth knowing: non-authenticator codes, unusable entries, nothing found.
     pub notes: Vec<String>,
     pub batch: Option<BatchProgress>,
+}
+
+/// A camera the person can choose in the camera dialog.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CameraInfo {
+    /// What `start_camera` takes.
+    pub id: String,
+    /// The camera's name, e.g. "Integrated Camera" or "Recorded frames (/tmp/frames)".
+    pub label: String,
+}
+
+/// A QR code in the latest decoded camera frame, for the outline over the preview.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SeenCode {
+    /// The code's corners in frame pixels (top-left, top-right, bottom-right, bottom-left of the code).
+    pub corners: Vec<[f32; 2]>,
+    /// An otpauth:// or otpauth-migration:// code (anything else is outlined but not taken).
+    pub authenticator: bool,
+}
+
+/// What the camera session tells the camera dialog, as JSON messages on its channel (preview frames travel on
+/// the same channel as raw JPEG bytes).
+#[derive(Serialize, Clone, Debug, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum CameraEvent {
+    /// The QR codes in the latest decoded frame (`width`×`height` pixels); sent when they change.
+    Seen {
+        width: u32,
+        height: u32,
+        codes: Vec<SeenCode>,
+    },
+    /// An authenticator code was read: the camera is already released, and this goes to the review.
+    Report { report: ScanReport },
+    /// The camera failed or stopped sending pictures; it is released.
+    Failed { error: IpcError },
 }

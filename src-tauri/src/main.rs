@@ -2,12 +2,22 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod app;
+mod backup_cli;
+mod backup_window;
+mod camera;
 mod capture;
 mod cli;
+mod clipboard;
 mod commands;
+mod copy_cli;
+mod desktop;
 mod enrol;
 mod ipc;
+mod menu;
+mod portal;
+mod quick;
 mod scan;
+mod settings;
 mod state;
 mod ticks;
 mod tray;
@@ -34,6 +44,8 @@ fn main() {
                 },
                 || tock_store::open_vault(&dir).map_err(|e| e.to_string()),
             ),
+            Some(cli::Command::BackupCodes { command }) => backup_cli::run(command, &dir),
+            Some(cli::Command::Copy(args)) => copy_cli::run(args, &dir),
             Some(command) => tock_store::open_vault(&dir)
                 .map_err(|e| e.to_string())
                 .and_then(|mut vault| cli::run(command, &mut vault)),
@@ -44,7 +56,7 @@ fn main() {
                 if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
                     std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
                 }
-                app::run(&dir)
+                app::run(&dir, args.quick_search)
             }
         });
     if let Err(message) = result {

@@ -53,8 +53,11 @@ pub fn run(
     }
     if args.screen {
         let screen = crate::capture::capture_screen()?;
+        if let Some(note) = &screen.note {
+            eprintln!("note: {note}");
+        }
         found.extend(
-            qr::decode_luma(&screen)
+            qr::decode_luma(&screen.image)
                 .into_iter()
                 .map(|f| ("screen".to_owned(), f)),
         );

@@ -63,18 +63,12 @@ impl AppState {
         Ok(vault.doc().accounts.iter().map(AccountView::from).collect())
     }
 
-    /// Labels and ids for the tray menu.
-    pub fn labels(&self) -> Vec<(AccountId, String)> {
-        let inner = self.lock();
-        match &inner.vault {
-            Ok(v) => v
-                .doc()
-                .accounts
-                .iter()
-                .map(|a| (a.id.clone(), a.label()))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+    /// Runs `f` on the vault, re-read from its file first (favourites, the tray menu, copying).
+    pub fn with_vault<T>(&self, f: impl FnOnce(&mut DiskVault) -> Result<T>) -> Result<T> {
+        let mut inner = self.lock();
+        let vault = inner.vault_mut()?;
+        vault.reload()?;
+        f(vault)
     }
 
     /// Every account's current code at `now_ms`; fails when secrets cannot be read from the keychain.
@@ -177,6 +171,17 @@ impl AppState {
         ))
     }
 
+    /// Pins an account to the top of the tray menu and the quick search, or unpins it.
+    pub fn set_favourite(&self, id: &str, favourite: bool) -> Result<AccountView> {
+        let id = parse_id(id)?;
+        self.with_vault(|vault| {
+            vault.set_favourite(&id, favourite)?;
+            Ok(AccountView::from(
+                vault.doc().get(&id).expect("just changed"),
+            ))
+        })
+    }
+
     /// Moves an account to position `to`.
     pub fn move_to(&self, id: &str, to: usize) -> Result<()> {
         let id = parse_id(id)?;
@@ -195,15 +200,6 @@ impl AppState {
         vault.remove(&id)?;
         inner.secrets.remove(&id);
         Ok(())
-    }
-
-    /// The code to copy now; for HOTP the counter advances.
-    pub fn use_code(&self, id: &str, now: u64) -> Result<String> {
-        let id = parse_id(id)?;
-        let mut inner = self.lock();
-        let vault = inner.vault_mut()?;
-        vault.reload()?;
-        Ok(vault.use_code(&id, now)?.code)
     }
 }
 

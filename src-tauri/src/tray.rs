@@ -1,53 +1,47 @@
-//! The system-tray icon: one menu item per account copies its code; Show and Quit.
+//! The system-tray icon. Its menu is [`crate::menu`]'s model (favourites, recently used, the rest, "More…",
+//! "Open Tock", "Quit"), rebuilt whenever accounts change ([`refresh`], called by `app::notify_changed`).
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
+use crate::clipboard::AppClipboard;
+use crate::menu::{self, Action, Item};
 use crate::state::AppState;
 
 /// The tray icon's id (tests find its menu on D-Bus by it).
 pub const TRAY_ID: &str = "main-tray";
-const COPY_PREFIX: &str = "copy:";
+
+static CREATED: AtomicBool = AtomicBool::new(false);
 
 fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+    // A vault that cannot be read lists no accounts; the window says why.
+    let accounts = app
+        .state::<AppState>()
+        .with_vault(|v| Ok(v.doc().accounts.clone()))
+        .unwrap_or_default();
     let menu = Menu::new(app)?;
-    let accounts = app.state::<AppState>().labels();
-    if accounts.is_empty() {
-        menu.append(&MenuItem::with_id(
-            app,
-            "none",
-            "No accounts yet",
-            false,
-            None::<&str>,
-        )?)?;
+    for item in menu::items(&accounts) {
+        if item == Item::Separator {
+            menu.append(&PredefinedMenuItem::separator(app)?)?;
+        } else {
+            menu.append(&MenuItem::with_id(
+                app,
+                item.id(),
+                item.text(),
+                item.enabled(),
+                None::<&str>,
+            )?)?;
+        }
     }
-    for (id, label) in accounts {
-        menu.append(&MenuItem::with_id(
-            app,
-            format!("{COPY_PREFIX}{id}"),
-            format!("Copy code: {label}"),
-            true,
-            None::<&str>,
-        )?)?;
-    }
-    menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "show",
-        "Show Tock",
-        true,
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)
 }
-
-static CREATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Creates the tray icon once, after the window's first paint (`ui_painted`) or, failing that, a few seconds
 /// after start: the tray's D-Bus set-up then does not delay the first codes on screen. Main thread only.
 pub fn create_once(app: &AppHandle) {
-    if CREATED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+    if CREATED.swap(true, Ordering::SeqCst) {
         return;
     }
     if let Err(e) = create(app) {
@@ -55,25 +49,18 @@ pub fn create_once(app: &AppHandle) {
     }
 }
 
-/// Creates the tray icon.
+/// Whether the tray icon exists (closing the window to the tray needs it).
+pub fn exists(app: &AppHandle) -> bool {
+    app.tray_by_id(TRAY_ID).is_some()
+}
+
 fn create(app: &AppHandle) -> tauri::Result<()> {
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tock")
         .menu(&build_menu(app)?)
         .on_menu_event(|app, event| {
-            let id = event.id().as_ref();
-            if let Some(account) = id.strip_prefix(COPY_PREFIX) {
-                if let Err(e) = crate::commands::copy(app, &app.state::<AppState>(), account) {
-                    eprintln!("error: {}", e.message);
-                }
-            } else if id == "show" {
-                if let Some(window) = app.get_webview_window("main") {
-                    let _ = window.show();
-                    let _ = window.unminimize();
-                    let _ = window.set_focus();
-                }
-            } else if id == "quit" {
-                app.exit(0);
+            if let Some(action) = menu::action(event.id().as_ref()) {
+                run(app, action);
             }
         });
     if let Some(icon) = app.default_window_icon() {
@@ -81,6 +68,26 @@ fn create(app: &AppHandle) -> tauri::Result<()> {
     }
     builder.build(app)?;
     Ok(())
+}
+
+/// Does what a menu item says.
+fn run(app: &AppHandle, action: Action) {
+    match action {
+        // Off the main thread: the keychain and the vault file are read, the notification is sent.
+        Action::Copy(id) => {
+            let app = app.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = crate::clipboard::copy(&app, &id) {
+                    eprintln!("error: {}", e.message);
+                }
+            });
+        }
+        Action::Open => crate::desktop::show_main(app),
+        Action::Quit => {
+            app.state::<AppClipboard>().clear_pending();
+            app.exit(0);
+        }
+    }
 }
 
 /// Rebuilds the menu after accounts changed.

@@ -3,31 +3,13 @@
 //! Run them through `scripts/test` (or `scripts/with-keyring cargo test -p tock --test cli`), which starts a
 //! private D-Bus session with an unlocked gnome-keyring. Without one they fail, saying so: they never skip.
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tock");
+mod common;
+use common::{ok, require_secret_service, tock, BIN};
+
 /// RFC 6238 Appendix B's SHA1 seed, "12345678901234567890".
 const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn tock(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TOCK_DATA_DIR")
-        .output()
-        .expect("tock runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = tock(dir, args);
-    assert!(
-        out.status.success(),
-        "tock {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
-}
 
 fn err(dir: &Path, args: &[&str]) -> String {
     let out = tock(dir, args);
@@ -43,15 +25,6 @@ fn err(dir: &Path, args: &[&str]) -> String {
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
     stderr
-}
-
-fn require_secret_service() {
-    let probe = Command::new("secret-tool")
-        .args(["search", "--all", "service", "tock-probe"])
-        .output();
-    let reachable = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
-        && probe.map(|o| o.status.success()).unwrap_or(false);
-    assert!(reachable, "these tests need a real, unlocked Secret Service: run them through scripts/test or scripts/with-keyring");
 }
 
 fn vault_id(dir: &Path) -> String {

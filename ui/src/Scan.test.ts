@@ -524,6 +524,59 @@ describe('dropped files', () => {
   });
 });
 
+describe('image files from the open dialog', () => {
+  it('Scan image file… opens the dialog in Rust; the chosen files are scanned like dropped ones', async () => {
+    const choosing = deferred<boolean>();
+    const calls = await renderApp([github], { open_image_files: () => choosing.promise });
+    const button = screen.getByTestId('scan-file-button');
+    expect(button).toHaveAccessibleName('Scan image file…');
+    expect(button).toHaveAttribute('aria-keyshortcuts', 'Control+O');
+    await userEvent.click(button);
+    expect(callsTo(calls, 'open_image_files')).toEqual([{}]);
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    // A second click while the dialog is open does not open another.
+    await userEvent.click(button);
+    expect(callsTo(calls, 'open_image_files')).toHaveLength(1);
+
+    // Rust decodes the chosen files and reports as it does for a drop.
+    await emit('scan-started', 'qr.png, other.png');
+    choosing.resolve(true);
+    expect(await screen.findByTestId('scanning-files')).toHaveTextContent('Scanning qr.png, other.png…');
+    await waitFor(() => expect(button).toHaveAttribute('aria-disabled', 'false'));
+    expect(button).toHaveAttribute('aria-busy', 'true');
+    await emitScanReport(scanReport([carol], { source: 'qr.png, other.png' }));
+    const dialog = await screen.findByTestId('scan-review-dialog');
+    expect(dialog).toHaveAccessibleName('Scanned qr.png, other.png');
+    expect(screen.queryByTestId('scanning-files')).not.toBeInTheDocument();
+    expect(button).toHaveAttribute('aria-busy', 'false');
+  });
+
+  it('opens the dialog with Ctrl+O, not while another dialog is open', async () => {
+    const calls = await renderApp([github], { open_image_files: () => false });
+    screen.getAllByTestId('account-row')[0].focus();
+    await userEvent.keyboard('{Control>}o{/Control}');
+    expect(callsTo(calls, 'open_image_files')).toEqual([{}]);
+    // Nothing chosen: nothing shown.
+    expect(screen.queryByTestId('scanning-files')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('error-banner')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId('add-button'));
+    await screen.findByTestId('add-dialog');
+    await userEvent.keyboard('{Control>}o{/Control}');
+    expect(callsTo(calls, 'open_image_files')).toHaveLength(1);
+  });
+
+  it('shows a failed scan of the chosen files in the alert banner and ends the busy state', async () => {
+    await renderApp([github], { open_image_files: () => true });
+    await userEvent.click(screen.getByTestId('scan-file-button'));
+    await emit('scan-started', 'huge.png');
+    expect(await screen.findByTestId('scanning-files')).toHaveTextContent('Scanning huge.png…');
+    await emitScanError({ code: 'internal', message: 'Scanning failed (out of memory).' });
+    expect(await screen.findByTestId('error-banner')).toHaveTextContent('Scanning failed (out of memory).');
+    expect(screen.queryByTestId('scanning-files')).not.toBeInTheDocument();
+  });
+});
+
 describe('the clipboard', () => {
   const noImage =
     'The clipboard holds no image and no otpauth:// link; copy a screenshot of the QR code, or the link, and try again.';

@@ -1,6 +1,7 @@
 //! The account model and the vault document that lists accounts (everything but secrets).
 use serde::{Deserialize, Serialize};
 
+use crate::backup::BackupSummary;
 use crate::OtpParams;
 
 /// An account's stable identifier: 16 lowercase hex characters, made by the caller from random bytes.
@@ -52,6 +53,15 @@ pub struct Account {
     /// Free text the user keeps with the account.
     #[serde(default)]
     pub notes: String,
+    /// Counts and dates of its backup codes (the codes are in the keychain); `None`: none stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<BackupSummary>,
+    /// Pinned to the top of the tray menu and the quick search.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub favourite: bool,
+    /// When its code was last copied, in Unix seconds (orders "recently used" in the tray menu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<u64>,
 }
 
 impl Account {
@@ -75,8 +85,10 @@ impl Account {
     }
 }
 
-/// The current vault document format version.
-pub const VAULT_VERSION: u32 = 1;
+/// The current vault document format version. Version 2 added backup-code summaries; version 1 files open
+/// as they are (the new fields default) and are written back as version 2, which older Tocks refuse rather
+/// than drop the summaries (and orphan the keychain items they describe).
+pub const VAULT_VERSION: u32 = 2;
 
 /// The vault document: written as JSON beside the app's data; never holds a secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +99,9 @@ pub struct VaultDoc {
     pub vault_id: String,
     /// Accounts in display order.
     pub accounts: Vec<Account>,
+    /// The person asked not to be walked through storing backup codes after each enrolment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_backup_walkthrough: bool,
 }
 
 /// Why a vault document could not be read.
@@ -118,6 +133,7 @@ impl VaultDoc {
             version: VAULT_VERSION,
             vault_id,
             accounts: Vec::new(),
+            skip_backup_walkthrough: false,
         }
     }
 
@@ -132,7 +148,10 @@ impl VaultDoc {
         if header.version > VAULT_VERSION {
             return Err(DocError::TooNew(header.version));
         }
-        serde_json::from_str(text).map_err(|e| DocError::Corrupt(e.to_string()))
+        let mut doc: VaultDoc =
+            serde_json::from_str(text).map_err(|e| DocError::Corrupt(e.to_string()))?;
+        doc.version = VAULT_VERSION; // older versions are read compatibly and written as the current one
+        Ok(doc)
     }
 
     /// Pretty JSON text of the document.
@@ -206,6 +225,9 @@ mod tests {
             params: OtpParams::totp_default(),
             added_at: 1_700_000_000,
             notes: String::new(),
+            backup_codes: None,
+            favourite: false,
+            last_used: None,
         }
     }
 
@@ -248,6 +270,25 @@ mod tests {
             VaultDoc::from_json("{not json"),
             Err(DocError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn version_1_files_open_with_defaults_and_are_written_as_the_current_version() {
+        let v1 = r#"{"version":1,"vault_id":"v","accounts":[{"id":"0101010101010101","issuer":"GitHub",
+            "name":"alice","kind":"totp","period":30,"algorithm":"SHA1","digits":6,"added_at":5}]}"#;
+        let d = VaultDoc::from_json(v1).unwrap();
+        assert_eq!(d.accounts[0].backup_codes, None);
+        assert!(!d.accounts[0].favourite);
+        assert_eq!(d.accounts[0].last_used, None);
+        assert!(!d.skip_backup_walkthrough);
+        let written: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert_eq!(written["version"], VAULT_VERSION);
+        assert!(
+            ["backup_codes", "favourite", "last_used"]
+                .iter()
+                .all(|k| written["accounts"][0].get(k).is_none()),
+            "absent fields stay absent"
+        );
     }
 
     #[test]

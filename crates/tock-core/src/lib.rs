@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod backup;
 pub mod migration;
 pub mod otp;
 pub mod qr;

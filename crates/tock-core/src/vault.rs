@@ -7,6 +7,8 @@ use crate::account::{DocError, Lookup};
 use crate::otp::{self, Code, DigitsPolicy, OtpKind, ParamError};
 use crate::{Account, AccountId, OtpParams, Secret, VaultDoc};
 
+mod backup_codes;
+
 /// Where secrets are kept: one item per account, keyed by vault id and account id.
 pub trait SecretStore {
     /// Stores (or replaces) the secret of `id`. `label` is a human description for keychain browsers.
@@ -21,6 +23,24 @@ pub trait SecretStore {
     fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError>;
     /// Deletes the secret of `id`; deleting a missing item is not an error.
     fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
+
+    /// Stores (or replaces) the backup codes of `id` ([`crate::backup::BackupCodes::to_secret`]) in an item
+    /// of their own, never the secret's item.
+    fn put_backup_codes(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+        label: &str,
+        codes: &Secret,
+    ) -> Result<(), StoreError>;
+    /// The backup codes item of `id`, or `None` when there is none.
+    fn get_backup_codes(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+    ) -> Result<Option<Secret>, StoreError>;
+    /// Deletes the backup codes item of `id`; deleting a missing item is not an error.
+    fn delete_backup_codes(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
 
     /// The secrets of many accounts at once; missing items are left out. Stores with a bulk read override it.
     fn get_many(
@@ -86,6 +106,18 @@ pub enum VaultError {
     /// Parameters out of range.
     #[error(transparent)]
     Params(#[from] ParamError),
+    /// The account has no backup codes stored.
+    #[error("{0} has no backup codes stored; add the codes the site gave you first")]
+    NoBackupCodes(String),
+    /// Adding a set where one exists, without asking to replace it.
+    #[error("{0} already has backup codes; replacing them deletes the old set for good, so it must be asked for (--replace, or Regenerate in the window)")]
+    BackupCodesExist(String),
+    /// The document lists backup codes whose keychain item is gone.
+    #[error("the backup codes of {0} are missing from the keychain; generate new ones on the site and add them again")]
+    BackupCodesMissing(String),
+    /// Codes that cannot be taken, or a code that cannot be used.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
 }
 
 /// What is needed to add an account.
@@ -198,6 +230,9 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
             params: new.params,
             added_at: now,
             notes: new.notes,
+            backup_codes: None,
+            favourite: false,
+            last_used: None,
         };
         self.secrets.put(
             &self.doc.vault_id,
@@ -214,16 +249,31 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         Ok(self.doc.accounts.last().expect("just pushed"))
     }
 
-    /// Removes an account: the document first, then the secret; if the secret cannot be deleted the account
-    /// goes back into the document, so no secret is left that the document does not know.
+    /// Removes an account: the document first, then its backup codes, then the secret; if an item cannot be
+    /// deleted the account goes back into the document (and its backup codes back into the keychain), so no
+    /// item is left that the document does not know and no account loses its codes.
     pub fn remove(&mut self, id: &AccountId) -> Result<Account, VaultError> {
         let index = self.index(id)?;
+        let vault_id = self.doc.vault_id.clone();
+        let backup = self.secrets.get_backup_codes(&vault_id, id)?;
         let account = self.doc.accounts.remove(index);
         if let Err(e) = self.save() {
             self.doc.accounts.insert(index, account);
             return Err(e);
         }
-        if let Err(e) = self.secrets.delete(&self.doc.vault_id, &account.id) {
+        let deleted = self
+            .secrets
+            .delete_backup_codes(&vault_id, id)
+            .and_then(|()| {
+                self.secrets.delete(&vault_id, id).inspect_err(|_| {
+                    if let Some(codes) = &backup {
+                        let _ =
+                            self.secrets
+                                .put_backup_codes(&vault_id, id, &account.label(), codes);
+                    }
+                })
+            });
+        if let Err(e) = deleted {
             self.doc.accounts.insert(index, account);
             let _ = self.save();
             return Err(e.into());
@@ -250,6 +300,22 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         let index = self.index(id)?;
         let old = self.doc.accounts[index].clone();
         self.doc.accounts[index].notes = notes;
+        self.save_or_restore(index, old)
+    }
+
+    /// Pins an account to the top of the tray menu and the quick search, or unpins it.
+    pub fn set_favourite(&mut self, id: &AccountId, favourite: bool) -> Result<(), VaultError> {
+        let index = self.index(id)?;
+        let old = self.doc.accounts[index].clone();
+        self.doc.accounts[index].favourite = favourite;
+        self.save_or_restore(index, old)
+    }
+
+    /// Records that an account's code was copied at `now` (Unix seconds), for "recently used".
+    pub fn mark_used(&mut self, id: &AccountId, now: u64) -> Result<(), VaultError> {
+        let index = self.index(id)?;
+        let old = self.doc.accounts[index].clone();
+        self.doc.accounts[index].last_used = Some(now);
         self.save_or_restore(index, old)
     }
 
@@ -352,8 +418,12 @@ pub mod memory {
     pub struct MemorySecrets {
         /// Stored items by (vault id, account id).
         pub items: RefCell<HashMap<(String, AccountId), Secret>>,
+        /// Stored backup-code items by (vault id, account id).
+        pub backup_items: RefCell<HashMap<(String, AccountId), Secret>>,
         /// When set, every call fails as a locked keychain would.
         pub locked: Cell<bool>,
+        /// When set, deleting a secret (not a backup-code item) fails.
+        pub refuse_secret_delete: Cell<bool>,
     }
 
     impl MemorySecrets {
@@ -391,7 +461,42 @@ pub mod memory {
         }
         fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
             self.check()?;
+            if self.refuse_secret_delete.get() {
+                return Err(StoreError("the keychain refused to delete the item".into()));
+            }
             self.items
+                .borrow_mut()
+                .remove(&(vault_id.to_owned(), id.clone()));
+            Ok(())
+        }
+        fn put_backup_codes(
+            &self,
+            vault_id: &str,
+            id: &AccountId,
+            _label: &str,
+            codes: &Secret,
+        ) -> Result<(), StoreError> {
+            self.check()?;
+            self.backup_items
+                .borrow_mut()
+                .insert((vault_id.to_owned(), id.clone()), codes.clone());
+            Ok(())
+        }
+        fn get_backup_codes(
+            &self,
+            vault_id: &str,
+            id: &AccountId,
+        ) -> Result<Option<Secret>, StoreError> {
+            self.check()?;
+            Ok(self
+                .backup_items
+                .borrow()
+                .get(&(vault_id.to_owned(), id.clone()))
+                .cloned())
+        }
+        fn delete_backup_codes(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
+            self.check()?;
+            self.backup_items
                 .borrow_mut()
                 .remove(&(vault_id.to_owned(), id.clone()));
             Ok(())
@@ -601,5 +706,26 @@ mod tests {
         .unwrap();
         assert_eq!(reopened.doc().accounts[0].issuer, "Codeberg");
         assert_eq!(reopened.doc().vault_id, "vault-1");
+    }
+
+    #[test]
+    fn favourite_and_last_used_are_saved_and_a_failed_write_changes_nothing() {
+        let mut v = vault();
+        v.add(new_account("GitHub"), id(1), 100, DigitsPolicy::Manual)
+            .unwrap();
+        v.set_favourite(&id(1), true).unwrap();
+        v.mark_used(&id(1), 1_700_000_000).unwrap();
+        let saved = VaultDoc::from_json(v.file.text.borrow().as_deref().unwrap()).unwrap();
+        assert!(saved.accounts[0].favourite);
+        assert_eq!(saved.accounts[0].last_used, Some(1_700_000_000));
+        v.file.read_only.set(true);
+        assert!(v.set_favourite(&id(1), false).is_err());
+        assert!(v.mark_used(&id(1), 1_800_000_000).is_err());
+        assert!(v.doc().accounts[0].favourite, "memory matches the file");
+        assert_eq!(v.doc().accounts[0].last_used, Some(1_700_000_000));
+        assert!(matches!(
+            v.set_favourite(&id(9), true),
+            Err(VaultError::NotFound(_))
+        ));
     }
 }

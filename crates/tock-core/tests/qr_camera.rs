@@ -115,3 +115,73 @@ fn frame_geometry_is_checked() {
     };
     assert!(qr::decode_frame(empty).is_empty());
 }
+
+#[test]
+fn the_live_scanner_reads_the_recorded_frames() {
+    // A live feed shows the same scene frame after frame: each recorded frame is repeated as a camera would.
+    for frame in recorded() {
+        let mut scanner = qr::FrameScanner::new();
+        let read_at = (1..=qr::THOROUGH_EVERY).find(|_| {
+            let found = scanner.scan(frame.as_frame());
+            assert!(found.iter().all(|f| f.text == EXPECTED), "{found:?}");
+            !found.is_empty()
+        });
+        eprintln!(
+            "{}×{}: read at frame {read_at:?}",
+            frame.width, frame.height
+        );
+        assert_eq!(
+            read_at,
+            Some(1),
+            "{}×{}: the quick search reads a sharp phone screen at once",
+            frame.width,
+            frame.height
+        );
+    }
+}
+
+#[test]
+fn the_live_scanner_finds_nothing_in_a_blank_or_malformed_frame() {
+    let mut scanner = qr::FrameScanner::new();
+    let blank = vec![128u8; 1280 * 720];
+    for _ in 0..qr::THOROUGH_EVERY + 1 {
+        assert!(scanner
+            .scan(LumaFrame::new(1280, 720, 1280, &blank).unwrap())
+            .is_empty());
+    }
+    let liar = LumaFrame {
+        width: 1280,
+        height: 720,
+        stride: 1280,
+        data: &blank[..1000],
+    };
+    assert!(scanner.scan(liar).is_empty());
+}
+
+#[test]
+fn frames_shrink_for_a_preview_by_whole_factors() {
+    // 6×2 pixels in rows of stride 8 (two bytes of padding per row, which must not leak in).
+    let data = [
+        10, 20, 30, 40, 50, 60, 255, 255, //
+        30, 40, 50, 60, 70, 80, 255, 255,
+    ];
+    let frame = LumaFrame::new(6, 2, 8, &data).unwrap();
+    let half = frame.shrink_to_width(3).unwrap();
+    assert_eq!((half.width(), half.height()), (3, 1));
+    assert_eq!(half.as_raw(), &[25, 45, 65]);
+    let same = frame.shrink_to_width(6).unwrap();
+    assert_eq!(
+        same.as_raw(),
+        &[10, 20, 30, 40, 50, 60, 30, 40, 50, 60, 70, 80]
+    );
+    // 6 pixels into at most 4: a factor of 2 (whole factors only).
+    assert_eq!(frame.shrink_to_width(4).unwrap().width(), 3);
+    // A real frame: 1840 wide becomes 613 (factor 3), the height follows.
+    let strided = recorded().pop().unwrap();
+    let small = strided.as_frame().shrink_to_width(640).unwrap();
+    assert_eq!((small.width(), small.height()), (613, 460));
+    assert!(LumaFrame::new(0, 0, 0, &[])
+        .unwrap()
+        .shrink_to_width(640)
+        .is_none());
+}

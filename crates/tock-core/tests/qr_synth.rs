@@ -445,6 +445,13 @@ mod tests {
             let img = webcam_frame(URI, w, h, 3);
             let found = decode_luma(&img);
             assert_eq!(texts(&found), [URI], "{w}×{h}");
+            // The live scanner's quick search reads it at once, with the bounds in frame pixels.
+            let frame = qr::LumaFrame::new(w, h, w as usize, img.as_raw()).unwrap();
+            let quick = qr::FrameScanner::new().scan(frame);
+            assert_eq!(texts(&quick), [URI], "{w}×{h}, quick search");
+            let (qx, qy) = quick[0].center();
+            let (fx, fy) = found[0].center();
+            assert!((qx - fx).hypot(qy - fy) < 8.0, "{w}×{h}: same place");
         }
     }
 

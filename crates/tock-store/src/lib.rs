@@ -3,6 +3,7 @@
 //!
 //! Keychain items: service `tock`, user `<vault id>/<account id>`, one small item per account (so 1,000
 //! accounts fit Windows' 2,560-byte limit per credential, and vaults in different data dirs never collide).
+//! An account's backup codes are a second item, service `tock-backup-codes`, same user.
 #![deny(missing_docs)]
 
 use std::fs;
@@ -14,6 +15,11 @@ use tock_core::{AccountId, Secret};
 
 /// The keychain service name of every Tock item.
 pub const KEYCHAIN_SERVICE: &str = "tock";
+
+/// The keychain service name of backup-code items (user `<vault id>/<account id>` as for secrets): a service
+/// of its own, so these items never collide with an account's secret and the bulk read of secrets never
+/// sees them.
+pub const BACKUP_CODES_SERVICE: &str = "tock-backup-codes";
 
 /// The file name of the vault document inside the data dir.
 pub const VAULT_FILE: &str = "vault.json";
@@ -64,7 +70,30 @@ pub struct KeyringSecrets;
 
 impl KeyringSecrets {
     fn entry(vault_id: &str, id: &AccountId) -> Result<keyring::Entry, StoreError> {
-        keyring::Entry::new(KEYCHAIN_SERVICE, &format!("{vault_id}/{id}")).map_err(keychain_error)
+        Self::entry_in(KEYCHAIN_SERVICE, vault_id, id)
+    }
+
+    fn entry_in(
+        service: &str,
+        vault_id: &str,
+        id: &AccountId,
+    ) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(service, &format!("{vault_id}/{id}")).map_err(keychain_error)
+    }
+
+    fn read(entry: keyring::Entry) -> Result<Option<Secret>, StoreError> {
+        match entry.get_secret() {
+            Ok(bytes) => Ok(Some(Secret::from_bytes(bytes))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn remove(entry: keyring::Entry) -> Result<(), StoreError> {
+        match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(e)),
+        }
     }
 }
 
@@ -82,18 +111,35 @@ impl SecretStore for KeyringSecrets {
     }
 
     fn get(&self, vault_id: &str, id: &AccountId) -> Result<Option<Secret>, StoreError> {
-        match Self::entry(vault_id, id)?.get_secret() {
-            Ok(bytes) => Ok(Some(Secret::from_bytes(bytes))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keychain_error(e)),
-        }
+        Self::read(Self::entry(vault_id, id)?)
     }
 
     fn delete(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
-        match Self::entry(vault_id, id)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keychain_error(e)),
-        }
+        Self::remove(Self::entry(vault_id, id)?)
+    }
+
+    fn put_backup_codes(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+        _label: &str,
+        codes: &Secret,
+    ) -> Result<(), StoreError> {
+        Self::entry_in(BACKUP_CODES_SERVICE, vault_id, id)?
+            .set_secret(codes.as_bytes())
+            .map_err(keychain_error)
+    }
+
+    fn get_backup_codes(
+        &self,
+        vault_id: &str,
+        id: &AccountId,
+    ) -> Result<Option<Secret>, StoreError> {
+        Self::read(Self::entry_in(BACKUP_CODES_SERVICE, vault_id, id)?)
+    }
+
+    fn delete_backup_codes(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
+        Self::remove(Self::entry_in(BACKUP_CODES_SERVICE, vault_id, id)?)
     }
 
     /// On Linux, one search and one GetSecrets call for the whole vault instead of a few calls per item

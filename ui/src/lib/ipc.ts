@@ -1,15 +1,23 @@
 // The only module that talks to Rust. Every command resolves with its typed
 // result or rejects with an IpcError (never anything else), so callers can show
 // `error.message` as-is.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountView } from './bindings/AccountView';
 import type { AddPreview } from './bindings/AddPreview';
 import type { AddRequest } from './bindings/AddRequest';
+import type { BackupCodeView } from './bindings/BackupCodeView';
+import type { CameraEvent } from './bindings/CameraEvent';
+import type { CameraInfo } from './bindings/CameraInfo';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
+import type { CopyReport } from './bindings/CopyReport';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { IpcError } from './bindings/IpcError';
+import type { RecognisedCodes } from './bindings/RecognisedCodes';
 import type { ScanReport } from './bindings/ScanReport';
+import type { Settings } from './bindings/Settings';
+import type { SettingsView } from './bindings/SettingsView';
+import type { UsedBackupCode } from './bindings/UsedBackupCode';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_input',
@@ -64,7 +72,28 @@ export const moveAccount = (id: string, to: number) =>
 
 export const deleteAccount = (id: string) => call<null>('delete_account', { id });
 
-export const copyCode = (id: string) => call<null>('copy_code', { id });
+/** Copies the code (marked as sensitive, cleared later); the report says how long it is valid, never the code. */
+export const copyCode = (id: string) => call<CopyReport>('copy_code', { id });
+
+/** Pins an account to the top of the tray menu and the quick search, or unpins it. */
+export const setFavourite = (id: string, favourite: boolean) =>
+  call<AccountView>('set_favourite', { id, favourite });
+
+/** The accounts in quick-access order: favourites, recently used, the rest. */
+export const quickAccounts = () => call<AccountView[]>('quick_accounts');
+
+/** Hides the quick search window. */
+export const closePalette = () => call<null>('close_palette');
+
+export const getSettings = () => call<SettingsView>('get_settings');
+
+/** Saves and applies the settings; the view says whether the shortcut could be registered. */
+export const saveSettings = (settings: Settings) => call<SettingsView>('save_settings', { settings });
+
+/** The quick search window was shown again (by the shortcut or `tock --quick-search`). */
+export function onPaletteOpened(handler: () => void): Promise<UnlistenFn> {
+  return listen('palette-opened', () => handler());
+}
 
 /** Tells Rust the first codes are on screen (start-up benchmark; a no-op otherwise). */
 export const uiPainted = () => call<null>('ui_painted');
@@ -82,6 +111,29 @@ export const saveScanned = (token: string, replace: boolean) =>
 /** Forgets a scanned account (its secret is dropped in Rust). */
 export const discardScanned = (token: string) => call<null>('discard_scanned', { token });
 
+/** The cameras to choose from. */
+export const listCameras = () => call<CameraInfo[]>('list_cameras');
+
+/**
+ * Opens a camera (stopping any other) and scans its frames: `onFrame` gets each
+ * preview as JPEG bytes, `onEvent` the codes in view, the report once an
+ * authenticator code is read, or a failure. Resolves once the camera is open.
+ */
+export function startCamera(
+  camera: string,
+  onFrame: (jpeg: ArrayBuffer) => void,
+  onEvent: (event: CameraEvent) => void,
+): Promise<null> {
+  const events = new Channel<ArrayBuffer | CameraEvent>((message) => {
+    if (message instanceof ArrayBuffer) onFrame(message);
+    else onEvent(message);
+  });
+  return call<null>('start_camera', { camera, events });
+}
+
+/** Stops scanning; resolves once the camera is released. */
+export const stopCamera = () => call<null>('stop_camera');
+
 export function onCodesChanged(handler: (snapshot: CodesSnapshot) => void): Promise<UnlistenFn> {
   return listen<CodesSnapshot>('codes-changed', (event) => handler(event.payload));
 }
@@ -94,12 +146,20 @@ export function onAccountsChanged(handler: (accounts: AccountView[]) => void): P
   return listen<AccountView[]>('accounts-changed', (event) => handler(event.payload));
 }
 
-/** Image files dropped on the window were scanned by Rust. */
+/** Shows the open dialog (from Rust); the chosen images are scanned like dropped ones. False if none was chosen. */
+export const openImageFiles = () => call<boolean>('open_image_files');
+
+/** Rust began decoding image files (dropped on the window or chosen in the open dialog), named in the payload. */
+export function onScanStarted(handler: (files: string) => void): Promise<UnlistenFn> {
+  return listen<string>('scan-started', (event) => handler(event.payload));
+}
+
+/** Image files dropped on the window or chosen in the open dialog were scanned by Rust. */
 export function onScanReport(handler: (report: ScanReport) => void): Promise<UnlistenFn> {
   return listen<ScanReport>('scan-report', (event) => handler(event.payload));
 }
 
-/** Scanning dropped files failed. */
+/** Scanning dropped or opened files failed. */
 export function onScanError(handler: (error: IpcError) => void): Promise<UnlistenFn> {
   return listen<unknown>('scan-error', (event) => handler(toIpcError(event.payload)));
 }
@@ -118,3 +178,38 @@ export async function onDragHover(handler: (hovering: boolean) => void): Promise
   // Each unlisten is asynchronous: report failures to the caller as one promise.
   return () => Promise.all(stops.map((stop) => stop())).then(() => undefined);
 }
+
+// Backup codes. Codes cross only in the flows where the person handles them (pasting, checking what was
+// recognised, asking to see them); using one copies it in Rust; files are chosen and written by Rust.
+
+/** Finds the codes in pasted text. */
+export const recogniseBackupCodes = (text: string) => call<RecognisedCodes>('recognise_backup_codes', { text });
+
+/** Opens the native file dialog and reads the codes from the chosen file (null: cancelled). */
+export const openBackupCodesFile = () => call<RecognisedCodes | null>('open_backup_codes_file');
+
+/** Stores the checked codes; `replace` must be set to replace a stored set. */
+export const saveBackupCodes = (id: string, codes: string[], replace: boolean) =>
+  call<AccountView>('save_backup_codes', { id, codes, replace });
+
+/** The stored codes (shown when the person asks). */
+export const revealBackupCodes = (id: string) => call<BackupCodeView[]>('reveal_backup_codes', { id });
+
+/** Marks `code` (or the next unused one) used and copies it to the clipboard. */
+export const useBackupCode = (id: string, code: string | null) =>
+  call<UsedBackupCode>('use_backup_code', { id, code });
+
+/** Records where the copy away from this computer is kept. */
+export const confirmBackupOffline = (id: string, place: string) =>
+  call<AccountView>('confirm_backup_offline', { id, place });
+
+export const backupWalkthroughWanted = () => call<boolean>('backup_walkthrough_wanted');
+
+export const setBackupWalkthrough = (ask: boolean) => call<null>('set_backup_walkthrough', { ask });
+
+/** Saves an offline copy through the native save dialog; resolves to the file's path (null: cancelled). */
+export const exportBackupCodes = (id: string, format: 'txt' | 'html') =>
+  call<string | null>('export_backup_codes', { id, format });
+
+/** Opens the HTML sheet saved last in the browser, to print it. */
+export const openBackupSheet = () => call<null>('open_backup_sheet');

@@ -83,6 +83,7 @@ export function batchIncomplete(review: Review): boolean {
 function sourceLabel(source: string): string {
   if (source === 'screen') return 'the screen';
   if (source === 'clipboard') return 'the clipboard';
+  if (source === 'camera') return 'the camera';
   return source;
 }
 

@@ -6,6 +6,7 @@ import type { AddRequest } from './bindings/AddRequest';
 import type { CodeView } from './bindings/CodeView';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { ScanReport } from './bindings/ScanReport';
+import { BackupFlow } from './backupFlow.svelte';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
 import * as ipc from './ipc';
@@ -19,6 +20,9 @@ export type DialogState =
   | { kind: 'rename'; id: string }
   | { kind: 'delete'; id: string }
   | { kind: 'scan' }
+  | { kind: 'settings' }
+  /** `resume`: opened from the review to scan the next code of a transfer export, which joins that review. */
+  | { kind: 'camera'; resume: boolean }
   | null;
 
 export type Toast = { seq: number; text: string };
@@ -45,12 +49,18 @@ export class TockStore {
   notice = $state<string | null>(null);
   toast = $state<Toast | null>(null);
   dialog = $state<DialogState>(null);
+  /** The backup-code dialogs (walk-through after enrolment, an account's codes, readiness). */
+  backup = new BackupFlow();
   /** What the scan review dialog shows (while dialog.kind is 'scan'). */
   review = $state<Review | null>(null);
   /** The scan under way, if any (Rust hides the window while capturing the screen). */
   scanning = $state<ScanSource | null>(null);
   /** Files are being dragged over the window. */
   dragging = $state(false);
+  /** The open dialog is shown. */
+  choosingFiles = $state(false);
+  /** The names of the image files being decoded (dropped, or chosen in the open dialog). */
+  scanningFiles = $state<string | null>(null);
   /**
    * False until the first codes are painted. Until then the list renders only the rows that fit in a tall
    * window, so a long list does not delay the first paint (docs/PERFORMANCE.md); the rest follow a frame later.
@@ -62,6 +72,8 @@ export class TockStore {
   /** Bumped by every snapshot applied, so a slow get_codes answer never overwrites a newer event. */
   #snapshotSeq = 0;
   #toastSeq = 0;
+  /** Drops and opened files being decoded (scan-started not yet answered by scan-report or scan-error). */
+  #filesPending = 0;
   #stopped = false;
 
   /** Subscribes to Rust's events, then loads the accounts and codes. Returns the unsubscribe function. */
@@ -73,8 +85,15 @@ export class TockStore {
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
       ipc.onCodesExpiring((ids) => this.markExpiring(ids)),
       ipc.onAccountsChanged((accounts) => this.setAccounts(accounts)),
-      ipc.onScanReport((report) => this.receiveReport(report)),
-      ipc.onScanError((error) => this.scanFailed(error)),
+      ipc.onScanStarted((files) => this.filesStarted(files)),
+      ipc.onScanReport((report) => {
+        this.#filesDone();
+        this.receiveReport(report);
+      }),
+      ipc.onScanError((error) => {
+        this.#filesDone();
+        this.scanFailed(error);
+      }),
       ipc.onDragHover((hovering) => (this.dragging = hovering)),
     ]);
     const unlisten: Array<() => void> = [];
@@ -165,8 +184,18 @@ export class TockStore {
 
   async copy(id: string): Promise<void> {
     try {
-      await ipc.copyCode(id);
-      this.toast = { seq: ++this.#toastSeq, text: 'Copied' };
+      const report = await ipc.copyCode(id);
+      this.toast = { seq: ++this.#toastSeq, text: report.toast };
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** Pins an account to the top of the tray menu and the quick search, or unpins it. */
+  async setFavourite(id: string, favourite: boolean): Promise<void> {
+    try {
+      const updated = await ipc.setFavourite(id, favourite);
+      this.accounts = this.accounts.map((a) => (a.id === updated.id ? updated : a));
     } catch (e) {
       this.showError(e);
     }
@@ -209,6 +238,15 @@ export class TockStore {
   }
 
   /** Rejects with the IpcError, which the add dialog shows inline. */
+  /** Puts a changed account (as Rust returned it) in the list. */
+  updateAccount(updated: AccountView): void {
+    this.accounts = this.accounts.map((a) => (a.id === updated.id ? updated : a));
+  }
+
+  showToast(text: string): void {
+    this.toast = { seq: ++this.#toastSeq, text };
+  }
+
   async add(request: AddRequest): Promise<AccountView> {
     const added = await ipc.addAccount(request);
     if (!this.accounts.some((a) => a.id === added.id)) {
@@ -219,6 +257,7 @@ export class TockStore {
       'Enter the current code on the site to finish turning on two-factor authentication.';
     // Rust also emits codes-changed; fetching once more makes sure the new row has a code.
     void this.refreshCodes();
+    void this.backup.enrolled(added.id);
     return added;
   }
 
@@ -255,10 +294,50 @@ export class TockStore {
     else this.showError(e);
   }
 
+  /** Opens the camera dialog (from the review: for the next code of a transfer export). */
+  openCamera(resume = false): void {
+    this.dialog = { kind: 'camera', resume: resume && this.review !== null };
+  }
+
+  /** Closes the camera dialog: back to the review it was opened from, if any. */
+  closeCamera(): void {
+    if (this.dialog?.kind !== 'camera') return;
+    this.dialog = this.dialog.resume && this.review ? { kind: 'scan' } : null;
+  }
+
+  /**
+   * Shows the open dialog (Rust's own: the page has no file access); the
+   * chosen images are scanned like dropped ones, and their report arrives as
+   * an event.
+   */
+  async openImageFiles(): Promise<void> {
+    if (this.choosingFiles) return;
+    this.choosingFiles = true;
+    try {
+      await ipc.openImageFiles();
+    } catch (e) {
+      this.scanFailed(e);
+    } finally {
+      this.choosingFiles = false;
+    }
+  }
+
+  /** Rust began decoding dropped or opened image files. */
+  filesStarted(files: string): void {
+    this.#filesPending++;
+    this.scanningFiles = files;
+  }
+
+  #filesDone(): void {
+    this.#filesPending = Math.max(0, this.#filesPending - 1);
+    if (this.#filesPending === 0) this.scanningFiles = null;
+  }
+
   /** Opens the review with a report, or adds the report to the review already open. */
   receiveReport(report: ScanReport): void {
     if (!hasContent(report)) return;
-    const open = this.dialog?.kind === 'scan' ? this.review : null;
+    const resuming = this.dialog?.kind === 'camera' && this.dialog.resume;
+    const open = this.dialog?.kind === 'scan' || resuming ? this.review : null;
     if (!open && this.review) this.#discardPending(this.review);
     this.review = mergeReport(open, report);
     this.dialog = { kind: 'scan' };
@@ -304,6 +383,7 @@ export class TockStore {
       this.accounts = kept.some((a) => a.id === saved.id) ? kept : [...kept, saved];
       if (notify) this.notice = savedNotice([saved], item.transfer, replaced.size > 0);
       void this.refreshCodes();
+      if (!item.transfer) void this.backup.enrolled(saved.id);
       return saved;
     } catch (e) {
       item.status = 'pending';

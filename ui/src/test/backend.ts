@@ -25,6 +25,8 @@ export function account(overrides: Partial<AccountView> & { id: string }): Accou
     counter: null,
     addedAt: 1_700_000_000,
     notes: '',
+    favourite: false,
+    backup: { codes: null, risks: ['no_codes'] },
     ...overrides,
   };
 }
@@ -58,6 +60,9 @@ export function fakeBackend(
         case 'get_codes':
           return state.codes ?? snapshot([]);
         case 'copy_code':
+          return { title: 'Code copied', body: 'Valid for 18 seconds.', toast: 'Copied' };
+        case 'backup_walkthrough_wanted':
+          return false;
         case 'ui_painted':
         case 'move_account':
         case 'delete_account':

@@ -7,7 +7,8 @@
 //!   [`MAX_DECODED_BYTES`], so a 20000×20000 image or a decompression bomb gives [`QrError::TooLarge`].
 //! - [`decode_luma`]: an 8-bit grey image → every QR code in it.
 //! - [`decode_frame`]: a raw camera luminance plane with a row stride ([`LumaFrame`]) → every QR code in it.
-//!   [`FrameSource`] abstracts a camera; [`ReplaySource`] replays recorded frames (tests, demos).
+//!   [`FrameScanner`] decodes a live feed within a preview's budget (a quick search per frame, the thorough one
+//!   now and then). [`FrameSource`] abstracts a camera; [`ReplaySource`] replays recorded frames (tests, demos).
 //! - [`classify`]: is a QR text an `otpauth://` URI, a Google Authenticator transfer code, or something else?
 //! - [`encode_svg`]: a text → an SVG picture of its QR code (to show an account as a QR code).
 //!
@@ -22,7 +23,10 @@ use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader, Limits};
 
-pub use frame::{decode_frame, FrameError, FrameSource, LumaFrame, OwnedFrame, ReplaySource};
+pub use frame::{
+    decode_frame, FrameError, FrameScanner, FrameSource, LumaFrame, OwnedFrame, ReplaySource,
+    THOROUGH_EVERY,
+};
 pub use pipeline::decode_luma;
 
 /// Images wider or taller than this many pixels are refused.
