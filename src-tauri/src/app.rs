@@ -73,6 +73,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .on_window_event(|window, event| {
             crate::desktop::on_window_event(window, event);
             crate::quick::on_window_event(window, event);
+            crate::camera::on_window_event(window, event);
             // Image files dropped on the window are scanned in Rust; the UI gets the report.
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
                 let app = window.app_handle().clone();

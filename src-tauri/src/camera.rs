@@ -58,12 +58,16 @@ pub enum CameraError {
     Denied,
     #[error("the camera could not be used ({0}); reconnect it or choose another camera")]
     Failed(String),
+    #[error(
+        "the camera was turned off when the window closed; choose Try again to turn it back on"
+    )]
+    WindowClosed,
 }
 
 impl From<CameraError> for IpcError {
     fn from(e: CameraError) -> Self {
         let code = match e {
-            CameraError::Failed(_) => ErrorCode::Internal,
+            CameraError::Failed(_) | CameraError::WindowClosed => ErrorCode::Internal,
             _ => ErrorCode::InvalidInput,
         };
         IpcError::new(code, crate::ipc::capitalise(&e.to_string()) + ".")
@@ -375,6 +379,7 @@ pub struct Session {
     stop: Arc<AtomicBool>,
     slot: Arc<LatestSlot<OwnedFrame>>,
     threads: Vec<JoinHandle<()>>,
+    sink: Arc<dyn Sink>,
 }
 
 impl Session {
@@ -421,7 +426,7 @@ impl Session {
             }
         }
         let decode = {
-            let (stop, slot) = (stop.clone(), slot.clone());
+            let (stop, slot, sink) = (stop.clone(), slot.clone(), sink.clone());
             std::thread::Builder::new()
                 .name("camera-decode".into())
                 .spawn(move || decode(&stop, &slot, &*sink, released_rx))
@@ -439,16 +444,31 @@ impl Session {
             stop,
             slot,
             threads: vec![capture, decode],
+            sink,
         })
     }
 
     /// Stops the session and waits until the camera is released (at most about one frame).
     pub fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.end();
+    }
+
+    /// Stops the session, and once the camera is released tells the sink why (unless it had ended already).
+    pub fn interrupt(self, why: CameraError) {
+        let sink = self.sink.clone();
+        if self.end() {
+            sink.failed(why);
+        }
+    }
+
+    /// Stops and joins the threads; true if the session was still running.
+    fn end(self) -> bool {
+        let running = !self.stop.swap(true, Ordering::SeqCst);
         self.slot.close();
         for thread in self.threads {
             let _ = thread.join();
         }
+        running
     }
 }
 
@@ -602,9 +622,22 @@ impl Cameras {
 
     /// Stops the session under way, if any; returns once its camera is released.
     pub fn stop(&self) {
-        let session = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(session) = session {
+        if let Some(session) = self.take() {
             session.stop();
+        }
+    }
+
+    fn take(&self) -> Option<Session> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// Closing the main window (even into the tray, where the page lives on hidden) turns the camera off; the dialog
+/// says so when the window is shown again.
+pub fn on_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::CloseRequested { .. } = event {
+        if let Some(session) = window.app_handle().state::<Cameras>().take() {
+            std::thread::spawn(move || session.interrupt(CameraError::WindowClosed));
         }
     }
 }
@@ -772,6 +805,20 @@ mod tests {
             "nothing after stop"
         );
         assert!(sink.read.lock().unwrap().is_none() && sink.failed.lock().unwrap().is_none());
+    }
+
+    #[test]
+    fn an_interrupted_session_releases_the_camera_and_says_why() {
+        let (session, sink) = start(frame(None), None);
+        wait_until("previews arrive", || *sink.previews.lock().unwrap() >= 1);
+        session.interrupt(CameraError::WindowClosed);
+        let (error, released_first) = sink.failed.lock().unwrap().clone().unwrap();
+        assert_eq!(error, CameraError::WindowClosed);
+        assert!(
+            released_first,
+            "the camera was off before the dialog is told"
+        );
+        assert!(IpcError::from(error).message.contains("Try again"));
     }
 
     #[test]

@@ -215,7 +215,11 @@ pub async fn start_camera(
 /// Stops scanning; returns once the camera is released.
 #[tauri::command]
 pub async fn stop_camera(app: AppHandle) -> Result<()> {
-    blocking(move || Ok(app.state::<crate::camera::Cameras>().stop())).await
+    blocking(move || {
+        app.state::<crate::camera::Cameras>().stop();
+        Ok(())
+    })
+    .await
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {

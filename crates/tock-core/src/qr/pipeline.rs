@@ -17,6 +17,9 @@
 //! 4. An image no larger than [`SMALL_SIDE`] (640 pixels) in which nothing was found is searched once more,
 //!    enlarged 2× (thumbnails, tightly cropped codes, very dense codes: +8 images of ZXing's test sets).
 //!
+//! Live camera frames get [`quick_search`] instead (see `frame.rs`'s `FrameScanner`): one level, step 3's region
+//! search only, and the thorough search above only now and then.
+//!
 //! Grids that fail to decode are retried mirrored. A text found again near the same place is a duplicate.
 //! rqrr panics on some degenerate geometry; such a panic is caught (`catch_unwind`, so this relies on the default
 //! `panic = "unwind"`) and only loses that one attempt; the panic hook still prints its message.
