@@ -430,7 +430,7 @@ fn suggested_file_name(issuer: &str, name: &str, extension: &str) -> String {
 }
 
 fn open_in_browser(path: &std::path::Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
+    #[cfg(not(any(target_os = "macos", windows)))]
     let mut command = std::process::Command::new("xdg-open");
     #[cfg(target_os = "macos")]
     let mut command = std::process::Command::new("open");

@@ -36,7 +36,7 @@ const RECORDED_ID: &str = "recorded";
 const RECORDED_FPS: u32 = 15;
 /// Preview frames are scaled down to this width.
 const PREVIEW_WIDTH: u32 = 640;
-/// JPEG quality of preview frames (a 640×360 grey frame is 20–40 KB).
+/// JPEG quality of preview frames (the previews of the recorded Aegis phone-screen frames are 20–23 KB).
 const PREVIEW_QUALITY: u8 = 70;
 /// The format asked of a real camera: 1280×720 at 30 frames per second, or the closest it has. More pixels would
 /// only cost decoding time; a code held up to the camera is large.

@@ -247,14 +247,18 @@ const IMAGE_EXTENSIONS: &[&str] = &[
 pub async fn open_image_files(app: AppHandle, window: tauri::WebviewWindow) -> Result<bool> {
     use tauri_plugin_dialog::DialogExt;
     let (chosen, answer) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let mut dialog = app
+        .dialog()
         .file()
         .set_title("Scan images for QR codes")
         .add_filter("Images (PNG, JPEG, WebP, BMP, GIF)", IMAGE_EXTENSIONS)
-        .set_parent(&window)
-        .pick_files(move |files| {
-            let _ = chosen.send(files);
-        });
+        .set_parent(&window);
+    if let Some(folder) = screenshots_folder(&app) {
+        dialog = dialog.set_directory(folder);
+    }
+    dialog.pick_files(move |files| {
+        let _ = chosen.send(files);
+    });
     let paths: Vec<std::path::PathBuf> = answer
         .await
         .ok()
@@ -268,6 +272,19 @@ pub async fn open_image_files(app: AppHandle, window: tauri::WebviewWindow) -> R
     }
     std::thread::spawn(move || scan_and_report(&app, &paths));
     Ok(true)
+}
+
+/// Where screenshots usually are: ~/Pictures/Screenshots (GNOME, KDE), else ~/Pictures, else the home folder.
+fn screenshots_folder(app: &AppHandle) -> Option<std::path::PathBuf> {
+    let pictures = app.path().picture_dir().ok();
+    [
+        pictures.as_ref().map(|p| p.join("Screenshots")),
+        pictures,
+        app.path().home_dir().ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|folder| folder.is_dir())
 }
 
 /// Scans image files dropped on the window or chosen in the open dialog, and tells the window:
