@@ -213,3 +213,53 @@ async fn scan_a_qr_code_shown_on_the_screen_review_and_save() {
     );
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_made_with_the_cli_show_in_the_open_window() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let app = App::start(|dir| {
+        cli(
+            dir,
+            &["add", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP"],
+        );
+    })
+    .await;
+    app.eventually("the seeded account is listed", || async {
+        app.all("account-row").await.len() == 1
+    })
+    .await;
+
+    // While the window is open, the CLI adds an account and then removes the first one.
+    let added = cli(
+        app.data_dir.path(),
+        &[
+            "add",
+            "otpauth://totp/OpenAI:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        ],
+    );
+    app.eventually(
+        "the window lists the account the CLI added, with its code",
+        || async {
+            let rows = app.all("account-row").await;
+            let codes = app.all("account-code").await;
+            rows.len() == 2 && codes.len() == 2
+        },
+    )
+    .await;
+    let ids: Vec<String> = {
+        let mut ids = Vec::new();
+        for row in app.all("account-row").await {
+            ids.push(row.attr("data-id").await.unwrap().unwrap());
+        }
+        ids
+    };
+    assert!(ids.contains(&added), "rows {ids:?} include {added}");
+    let first = ids.iter().find(|id| **id != added).unwrap().clone();
+    cli(app.data_dir.path(), &["remove", &first]);
+    app.eventually("the account the CLI removed leaves the window", || async {
+        app.all("account-row").await.len() == 1
+    })
+    .await;
+    assert_eq!(app.text_of("account-issuer").await, "OpenAI");
+    app.close().await;
+}

@@ -23,6 +23,7 @@ pub fn now_ms() -> u64 {
 /// Opens the window on the vault in `data_dir` (or, if Tock already runs on it, focuses that window; with
 /// `quick_search`, opens the quick search).
 pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
+    let watched = data_dir.to_owned();
     tauri::Builder::default()
         .plugin(crate::desktop::single_instance(data_dir))
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -84,6 +85,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .setup(move |app| {
             crate::desktop::setup(app.handle());
             crate::quick::setup(app.handle(), quick_search);
+            crate::watch::start(app.handle(), &watched);
             let handle = app.handle().clone();
             std::thread::spawn(move || handle.state::<AppState>().preload());
             let handle = app.handle().clone();

@@ -21,6 +21,7 @@ mod settings;
 mod state;
 mod ticks;
 mod tray;
+mod watch;
 
 use clap::Parser;
 

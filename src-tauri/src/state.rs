@@ -63,6 +63,11 @@ impl AppState {
         Ok(vault.doc().accounts.iter().map(AccountView::from).collect())
     }
 
+    /// The vault document, re-read from its file.
+    pub fn doc(&self) -> Result<tock_core::VaultDoc> {
+        self.with_vault(|vault| Ok(vault.doc().clone()))
+    }
+
     /// Runs `f` on the vault, re-read from its file first (favourites, the tray menu, copying).
     pub fn with_vault<T>(&self, f: impl FnOnce(&mut DiskVault) -> Result<T>) -> Result<T> {
         let mut inner = self.lock();
