@@ -41,11 +41,12 @@ fn xdotool(args: &[&str]) -> String {
 }
 
 /// The visible X window of this app titled `title` (a regex), once it exists. (By process: the window of an
-/// earlier test's app may still be closing.)
+/// earlier test's app may still be closing. `--all`: xdotool's criteria are otherwise alternatives.)
 fn window(app: &App, title: &str) -> String {
     let pid = app.pid().to_string();
     let found = xdotool(&[
         "search",
+        "--all",
         "--sync",
         "--onlyvisible",
         "--pid",
@@ -200,6 +201,8 @@ async fn open_an_image_file_from_the_dialog() {
     focus_dialog(&app);
     let path = fixture(DIM13);
     xdotool(&["type", "--delay", "20", path.to_str().unwrap()]);
+    // GTK checks the typed path in the background; Return before that is ignored.
+    std::thread::sleep(std::time::Duration::from_secs(1));
     xdotool(&["key", "Return"]);
     review_and_save_dim13(&app).await;
 
@@ -212,6 +215,7 @@ async fn open_an_image_file_from_the_dialog() {
     app.eventually("the dialog is closed", || async {
         let search = [
             "search",
+            "--all",
             "--onlyvisible",
             "--pid",
             &pid,

@@ -139,7 +139,7 @@ pub async fn scan_screen(app: AppHandle, window: tauri::WebviewWindow) -> Result
     let _ = window.set_focus();
     let screen = captured
         .map_err(|e| internal(e.to_string()))?
-        .map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e)))?;
+        .map_err(|e| IpcError::new(ErrorCode::InvalidInput, crate::ipc::capitalise(&e) + "."))?;
     let image = screen.image;
     let texts = tauri::async_runtime::spawn_blocking(move || decode_texts(&image))
         .await
