@@ -3,6 +3,7 @@
 //!
 //! Needs an X display (Xvfb), a session bus with an unlocked Secret Service and `tauri-driver` on PATH:
 //! `scripts/test` provides all three. Missing pieces make the tests fail with a message, never skip.
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -95,6 +96,8 @@ impl App {
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            // A process group of its own, so that ending it also ends the WebKitWebDriver and the app it started.
+            .process_group(0)
             .spawn()
             .expect("tauri-driver must be on PATH (scripts/setup installs it)");
         let mut caps = serde_json::Map::new();
@@ -235,15 +238,20 @@ impl App {
     /// Ends the session and the app.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
+        self.stop_driver();
+    }
+
+    /// Kills tauri-driver's whole process group: tauri-driver, WebKitWebDriver and the app.
+    fn stop_driver(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.stop_driver();
     }
 }
 
