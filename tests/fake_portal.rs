@@ -1,4 +1,5 @@
-//! A fake xdg-desktop-portal Screenshot service for tests, and private D-Bus daemons to run it on.
+//! A fake xdg-desktop-portal (Screenshot and GlobalShortcuts) for tests, and private D-Bus daemons to run it
+//! on.
 //!
 //! It answers as the real portal does: the Request object's path is built from the caller's unique name and
 //! `handle_token`, and the `Response` signal carries a `file://` URI. It sends the `Response` BEFORE the
@@ -92,10 +93,25 @@ impl Drop for PrivateBus {
     }
 }
 
+/// The trigger the fake GlobalShortcuts portal reports for every shortcut it binds, whatever was preferred
+/// (a desktop may choose another one).
+pub const CHOSEN_TRIGGER: &str = "Super+Q";
+
+/// One `BindShortcuts` call as the fake portal saw it.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// The caller's unique bus name, which `Activated` is sent to.
+    pub owner: String,
+    pub session_handle: String,
+    /// Each shortcut's id, description and preferred trigger.
+    pub shortcuts: Vec<(String, Option<String>, Option<String>)>,
+}
+
 /// The fake portal, owning `org.freedesktop.portal.Desktop` on a bus until dropped.
 pub struct FakePortal {
     calls: Arc<Mutex<Vec<Call>>>,
-    _conn: zbus::blocking::Connection,
+    bindings: Arc<Mutex<Vec<Binding>>>,
+    conn: zbus::blocking::Connection,
     _dir: tempfile::TempDir,
 }
 
@@ -109,17 +125,24 @@ impl FakePortal {
             dir: dir.path().to_owned(),
             calls: calls.clone(),
         };
+        let bindings = Arc::new(Mutex::new(Vec::new()));
+        let shortcuts = GlobalShortcuts {
+            bindings: bindings.clone(),
+        };
         let conn = zbus::blocking::connection::Builder::address(address)
             .unwrap()
             .name("org.freedesktop.portal.Desktop")
             .unwrap()
-            .serve_at("/org/freedesktop/portal/desktop", service)
+            .serve_at(PATH, service)
+            .unwrap()
+            .serve_at(PATH, shortcuts)
             .unwrap()
             .build()
             .expect("the fake portal could not take its name on the bus");
         FakePortal {
             calls,
-            _conn: conn,
+            bindings,
+            conn,
             _dir: dir,
         }
     }
@@ -127,6 +150,134 @@ impl FakePortal {
     /// The calls so far.
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap().clone()
+    }
+
+    /// The `BindShortcuts` calls so far.
+    pub fn bindings(&self) -> Vec<Binding> {
+        self.bindings.lock().unwrap().clone()
+    }
+
+    /// Sends `Activated` for `shortcut_id` of the latest bound session to its owner, as the desktop does when
+    /// the person presses the shortcut.
+    pub fn activate(&self, shortcut_id: &str) {
+        let binding = self.bindings().pop().expect("no shortcuts are bound yet");
+        let session =
+            zbus::zvariant::ObjectPath::try_from(binding.session_handle.as_str()).unwrap();
+        let options: HashMap<&str, Value<'_>> = HashMap::new();
+        self.conn
+            .emit_signal(
+                Some(binding.owner.as_str()),
+                PATH,
+                "org.freedesktop.portal.GlobalShortcuts",
+                "Activated",
+                &(session, shortcut_id, 1_000_u64, options),
+            )
+            .unwrap();
+    }
+}
+
+const PATH: &str = "/org/freedesktop/portal/desktop";
+
+/// The path element of a caller's unique name (`1_42` for `:1.42`).
+fn sender_element(header: &zbus::message::Header<'_>) -> String {
+    header
+        .sender()
+        .map(|s| s.trim_start_matches(':').replace('.', "_"))
+        .unwrap_or_default()
+}
+
+fn string_option(options: &HashMap<String, OwnedValue>, key: &str) -> Option<String> {
+    options
+        .get(key)
+        .and_then(|v| <&str>::try_from(v).ok())
+        .map(str::to_owned)
+}
+
+/// Sends a request's `Response` (before the method's reply, as a fast portal may) and returns its path.
+async fn respond(
+    conn: &zbus::Connection,
+    request_path: String,
+    response: u32,
+    results: HashMap<&str, Value<'_>>,
+) -> zbus::fdo::Result<OwnedObjectPath> {
+    conn.emit_signal(
+        None::<zbus::names::BusName<'_>>,
+        request_path.as_str(),
+        "org.freedesktop.portal.Request",
+        "Response",
+        &(response, results),
+    )
+    .await
+    .map_err(|e| zbus::fdo::Error::Failed(e.to_string()))?;
+    OwnedObjectPath::try_from(request_path).map_err(|e| zbus::fdo::Error::Failed(e.to_string()))
+}
+
+/// GlobalShortcuts: every session is created, every shortcut bound to [`CHOSEN_TRIGGER`].
+struct GlobalShortcuts {
+    bindings: Arc<Mutex<Vec<Binding>>>,
+}
+
+#[zbus::interface(name = "org.freedesktop.portal.GlobalShortcuts")]
+impl GlobalShortcuts {
+    async fn create_session(
+        &self,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+        #[zbus(connection)] conn: &zbus::Connection,
+        options: HashMap<String, OwnedValue>,
+    ) -> zbus::fdo::Result<OwnedObjectPath> {
+        let sender = sender_element(&header);
+        let token = string_option(&options, "handle_token").unwrap_or_else(|| "t".into());
+        let session_token =
+            string_option(&options, "session_handle_token").unwrap_or_else(|| "s".into());
+        let session = format!("{PATH}/session/{sender}/{session_token}");
+        // The spec's type for the session handle is a string.
+        let results = HashMap::from([("session_handle", Value::from(session))]);
+        respond(conn, format!("{PATH}/request/{sender}/{token}"), 0, results).await
+    }
+
+    async fn bind_shortcuts(
+        &self,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+        #[zbus(connection)] conn: &zbus::Connection,
+        session_handle: OwnedObjectPath,
+        shortcuts: Vec<(String, HashMap<String, OwnedValue>)>,
+        _parent_window: &str,
+        options: HashMap<String, OwnedValue>,
+    ) -> zbus::fdo::Result<OwnedObjectPath> {
+        let sender = sender_element(&header);
+        let token = string_option(&options, "handle_token").unwrap_or_else(|| "t".into());
+        self.bindings.lock().unwrap().push(Binding {
+            owner: header.sender().map(|s| s.to_string()).unwrap_or_default(),
+            session_handle: session_handle.to_string(),
+            shortcuts: shortcuts
+                .iter()
+                .map(|(id, o)| {
+                    (
+                        id.clone(),
+                        string_option(o, "description"),
+                        string_option(o, "preferred_trigger"),
+                    )
+                })
+                .collect(),
+        });
+        let bound: Vec<(String, HashMap<&str, Value<'_>>)> = shortcuts
+            .into_iter()
+            .map(|(id, o)| {
+                let description = string_option(&o, "description").unwrap_or_default();
+                let details = HashMap::from([
+                    ("description", Value::from(description)),
+                    ("trigger_description", Value::from(CHOSEN_TRIGGER)),
+                ]);
+                (id, details)
+            })
+            .collect();
+        let results = HashMap::from([("shortcuts", Value::from(bound))]);
+        respond(conn, format!("{PATH}/request/{sender}/{token}"), 0, results).await
+    }
+
+    #[zbus(property, name = "version")]
+    fn version(&self) -> u32 {
+        1
     }
 }
 
@@ -162,19 +313,13 @@ impl Screenshot {
         _parent_window: &str,
         options: HashMap<String, OwnedValue>,
     ) -> zbus::fdo::Result<OwnedObjectPath> {
-        let sender = header
-            .sender()
-            .map(|s| s.trim_start_matches(':').replace('.', "_"))
-            .unwrap_or_default();
-        let handle_token = options
-            .get("handle_token")
-            .and_then(|v| <&str>::try_from(v).ok())
-            .map(str::to_owned);
+        let sender = sender_element(&header);
+        let handle_token = string_option(&options, "handle_token");
         let interactive = options
             .get("interactive")
             .and_then(|v| bool::try_from(v).ok());
         let request_path = format!(
-            "/org/freedesktop/portal/desktop/request/{sender}/{}",
+            "{PATH}/request/{sender}/{}",
             handle_token.as_deref().unwrap_or("t")
         );
         let n = self.calls.lock().unwrap().len();
@@ -185,16 +330,7 @@ impl Screenshot {
             request_path: request_path.clone(),
             file,
         });
-        conn.emit_signal(
-            None::<zbus::names::BusName<'_>>,
-            request_path.as_str(),
-            "org.freedesktop.portal.Request",
-            "Response",
-            &(response, results),
-        )
-        .await
-        .map_err(|e| zbus::fdo::Error::Failed(e.to_string()))?;
-        OwnedObjectPath::try_from(request_path).map_err(|e| zbus::fdo::Error::Failed(e.to_string()))
+        respond(conn, request_path, response, results).await
     }
 
     #[zbus(property, name = "version")]

@@ -1,9 +1,11 @@
-//! Screen capture on Wayland through the xdg-desktop-portal Screenshot interface
-//! (<https://flatpak.github.io/xdg-desktop-portal/docs/doc-org.freedesktop.portal.Screenshot.html>).
+//! The xdg-desktop-portal on Wayland: screen capture through the Screenshot interface
+//! (<https://flatpak.github.io/xdg-desktop-portal/docs/doc-org.freedesktop.portal.Screenshot.html>), and
+//! [`Portal::request`], the request/response helper that `quick.rs` uses for GlobalShortcuts too.
 //!
-//! The portal answers asynchronously: `Screenshot` returns the path of a `Request` object whose `Response`
-//! signal carries the URI of a PNG. Tock subscribes to that signal before calling (the request path is
-//! predictable from the handle token and Tock's unique bus name), so a fast portal cannot answer unheard.
+//! The portal answers asynchronously: a call such as `Screenshot` returns the path of a `Request` object
+//! whose `Response` signal carries the results (for a screenshot, the URI of a PNG). Tock subscribes to
+//! that signal before calling (the request path is predictable from the handle token and Tock's unique bus
+//! name), so a fast portal cannot answer unheard.
 //!
 //! The portal writes the screenshot to a file of its choosing (GNOME: `~/Pictures`, wlroots: `/tmp`). It
 //! shows the secret QR code, so Tock deletes it after reading it, but only if it was written for this request
@@ -18,7 +20,7 @@ use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 use zbus::{Connection, MatchRule, MessageStream};
 
 const PORTAL: &str = "org.freedesktop.portal.Desktop";
-const PORTAL_PATH: &str = "/org/freedesktop/portal/desktop";
+pub const PORTAL_PATH: &str = "/org/freedesktop/portal/desktop";
 const SCREENSHOT: &str = "org.freedesktop.portal.Screenshot";
 const REQUEST: &str = "org.freedesktop.portal.Request";
 /// Long enough to answer the desktop's "allow Tock to take screenshots?" question.
@@ -81,69 +83,131 @@ pub fn screenshot() -> Result<Shot, PortalError> {
 
 /// Calls `Screenshot` and waits for its `Response`; returns the screenshot's URI.
 async fn request_screenshot() -> Result<String, PortalError> {
-    let conn = Connection::session().await.map_err(|e| {
+    let portal = Portal::connect().await.map_err(|e| {
         PortalError::Missing(format!(
             "there is no D-Bus session bus to reach the screenshot portal ({e}); save a screenshot and \
              scan that image file instead"
         ))
     })?;
-    let sender = conn
-        .unique_name()
-        .map(|n| n.trim_start_matches(':').replace('.', "_"))
-        .unwrap_or_default();
-    let token = handle_token();
-    // Every request of this connection lives under this path; the one for `token` is predictable, but old
-    // portals chose their own, so Tock listens to the whole namespace and keeps the signal of its request.
-    let requests = format!("{PORTAL_PATH}/request/{sender}");
-    let rule = MatchRule::builder()
-        .msg_type(Type::Signal)
-        .sender(PORTAL)
-        .and_then(|b| b.interface(REQUEST))
-        .and_then(|b| b.member("Response"))
-        .and_then(|b| b.path_namespace(requests.as_str()))
-        .map(|b| b.build())
-        .map_err(|e| {
-            PortalError::Failed(format!("the screenshot portal could not be asked ({e})"))
-        })?;
-    let mut responses = MessageStream::for_match_rule(rule, &conn, Some(8))
+    let (response, results) = portal
+        .request(SCREENSHOT, "Screenshot", |token| {
+            let options: HashMap<&str, Value<'static>> = HashMap::from([
+                ("handle_token", Value::from(token)),
+                ("interactive", Value::from(false)),
+            ]);
+            ("", options)
+        })
         .await
-        .map_err(|e| {
-            PortalError::Failed(format!("the screenshot portal could not be asked ({e})"))
+        .map_err(|e| match e {
+            RequestError::Missing(name) => PortalError::Missing(format!(
+                "the screenshot portal is not available ({name}); install xdg-desktop-portal and your \
+                 desktop's portal (xdg-desktop-portal-gnome, -kde or -wlr), {INSTEAD}"
+            )),
+            RequestError::Failed(e) => {
+                PortalError::Failed(format!("the screenshot portal failed ({e}); {INSTEAD}"))
+            }
+            RequestError::Closed => PortalError::Failed(format!(
+                "the connection to the screenshot portal closed before it answered; {INSTEAD}"
+            )),
         })?;
+    response_uri(response, &results)
+}
 
-    let options: HashMap<&str, Value<'_>> = HashMap::from([
-        ("handle_token", Value::from(token.as_str())),
-        ("interactive", Value::from(false)),
-    ]);
-    let reply = conn
-        .call_method(
-            Some(PORTAL),
-            PORTAL_PATH,
-            Some(SCREENSHOT),
-            "Screenshot",
-            &("", options),
-        )
-        .await
-        .map_err(call_error)?;
-    let handle: OwnedObjectPath = reply
-        .body()
-        .deserialize()
-        .map_err(|e| PortalError::Failed(format!("the screenshot portal answered oddly ({e})")))?;
+/// Why a portal request got no `Response`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RequestError {
+    /// The bus answered for the portal: no portal, or no such interface or method (the D-Bus error's name).
+    Missing(String),
+    /// The call failed or its answer could not be read.
+    Failed(String),
+    /// The connection closed before the `Response` came.
+    Closed,
+}
 
-    while let Some(message) = responses.next().await {
-        let Ok(message) = message else { continue };
-        if message.header().path().map(|p| p.as_str()) != Some(handle.as_str()) {
-            continue;
-        }
-        let (response, results): (u32, HashMap<String, OwnedValue>) =
-            message.body().deserialize().map_err(|e| {
-                PortalError::Failed(format!("the screenshot portal answered oddly ({e})"))
-            })?;
-        return response_uri(response, &results);
+/// A connection to the portal, on which requests are made and their `Response`s heard.
+pub struct Portal {
+    conn: Connection,
+    /// Tock's unique bus name as request paths spell it (`1_42` for `:1.42`).
+    sender: String,
+}
+
+impl Portal {
+    /// Connects to the session bus.
+    pub async fn connect() -> zbus::Result<Portal> {
+        let conn = Connection::session().await?;
+        let sender = conn
+            .unique_name()
+            .map(|n| n.trim_start_matches(':').replace('.', "_"))
+            .unwrap_or_default();
+        Ok(Portal { conn, sender })
     }
-    Err(PortalError::Failed(format!(
-        "the connection to the screenshot portal closed before it answered; {INSTEAD}"
-    )))
+
+    /// Calls `method` of `interface` with the body `body(handle_token)` returns, and waits for the
+    /// `Response` of its request: (0 success, 1 cancelled, 2 failed; the results).
+    pub async fn request<B>(
+        &self,
+        interface: &str,
+        method: &str,
+        body: impl FnOnce(String) -> B,
+    ) -> Result<(u32, HashMap<String, OwnedValue>), RequestError>
+    where
+        B: serde::Serialize + zbus::zvariant::DynamicType,
+    {
+        let failed = |e: zbus::Error| RequestError::Failed(e.to_string());
+        // Every request of this connection lives under this path; the one for the token is predictable, but
+        // old portals chose their own, so Tock listens to the whole namespace and keeps its request's signal.
+        let requests = format!("{PORTAL_PATH}/request/{}", self.sender);
+        let mut responses = self
+            .subscribe(REQUEST, "Response", &requests)
+            .await
+            .map_err(failed)?;
+        let reply = self
+            .conn
+            .call_method(
+                Some(PORTAL),
+                PORTAL_PATH,
+                Some(interface),
+                method,
+                &body(handle_token()),
+            )
+            .await
+            .map_err(|e| match &e {
+                zbus::Error::MethodError(name, _, _)
+                    if name.starts_with("org.freedesktop.DBus.Error.") =>
+                {
+                    RequestError::Missing(
+                        name.trim_start_matches("org.freedesktop.DBus.Error.")
+                            .to_owned(),
+                    )
+                }
+                _ => failed(e),
+            })?;
+        let handle: OwnedObjectPath = reply.body().deserialize().map_err(failed)?;
+        while let Some(message) = responses.next().await {
+            let Ok(message) = message else { continue };
+            if message.header().path().map(|p| p.as_str()) == Some(handle.as_str()) {
+                return message.body().deserialize().map_err(failed);
+            }
+        }
+        Err(RequestError::Closed)
+    }
+
+    /// The portal's signals `interface.member` on objects under `path`.
+    pub async fn subscribe(
+        &self,
+        interface: &str,
+        member: &str,
+        path: &str,
+    ) -> zbus::Result<MessageStream> {
+        let rule = MatchRule::builder()
+            .msg_type(Type::Signal)
+            .sender(PORTAL)?
+            .interface(interface)?
+            .member(member)?
+            .path_namespace(path)?
+            .build();
+        MessageStream::for_match_rule(rule, &self.conn, Some(8)).await
+    }
 }
 
 /// The URI of a `Response` (0: success, 1: cancelled by the user, 2: failed).
@@ -168,20 +232,6 @@ fn response_uri(
             "the desktop did not take the screenshot (refused or failed); check that Tock may take \
              screenshots in your desktop's privacy settings, {INSTEAD}"
         ))),
-    }
-}
-
-/// A D-Bus error of the call: the bus's own errors mean there is no usable portal.
-fn call_error(e: zbus::Error) -> PortalError {
-    match &e {
-        zbus::Error::MethodError(name, _, _) if name.starts_with("org.freedesktop.DBus.Error.") => {
-            PortalError::Missing(format!(
-                "the screenshot portal is not available ({}); install xdg-desktop-portal and your \
-                 desktop's portal (xdg-desktop-portal-gnome, -kde or -wlr), {INSTEAD}",
-                name.trim_start_matches("org.freedesktop.DBus.Error.")
-            ))
-        }
-        _ => PortalError::Failed(format!("the screenshot portal failed ({e}); {INSTEAD}")),
     }
 }
 
