@@ -16,6 +16,9 @@ use zbus::zvariant::{OwnedValue, Value};
 /// The palette window's label.
 pub const PALETTE: &str = "palette";
 
+/// The event that carries the shortcut's status when the desktop answers later (Wayland's portal).
+pub const STATUS_EVENT: &str = "shortcut-status";
+
 /// Whether the quick-search shortcut works, in words for the Settings dialog.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
 #[serde(tag = "state", rename_all = "camelCase")]
@@ -25,6 +28,9 @@ pub enum ShortcutStatus {
     Off,
     /// The shortcut is registered.
     Active { shortcut: String },
+    /// The desktop was asked to register the shortcut (Wayland's portal) and has not answered yet; the
+    /// answer comes as a `shortcut-status` event.
+    Pending { shortcut: String },
     /// The shortcut could not be registered; `message` says why and what to do instead.
     Failed { message: String },
 }
@@ -132,9 +138,9 @@ fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
         }
     };
     if wayland_session() {
-        let asking = failed(format!(
-            "Tock is asking your desktop to register {text}; open Settings again in a moment to see whether it did."
-        ));
+        let asking = ShortcutStatus::Pending {
+            shortcut: text.to_owned(),
+        };
         return (asking, Some(shortcut));
     }
     let status = match shortcuts.register(shortcut) {
@@ -156,6 +162,11 @@ const GLOBAL_SHORTCUTS: &str = "org.freedesktop.portal.GlobalShortcuts";
 /// palette at each activation for as long as the task lives (it is aborted when the setting changes).
 async fn portal_shortcut(app: &AppHandle, text: &str, trigger: Option<String>, generation: u64) {
     let state = app.state::<QuickState>();
+    // Every answer is recorded and told to the window (the Settings dialog may be waiting for it).
+    let tell = |status: ShortcutStatus| {
+        state.report(generation, status);
+        let _ = app.emit(STATUS_EVENT, state.status());
+    };
     let bound = tokio::time::timeout(
         std::time::Duration::from_secs(120),
         bind_shortcut(text, trigger),
@@ -169,9 +180,9 @@ async fn portal_shortcut(app: &AppHandle, text: &str, trigger: Option<String>, g
     });
     let (portal, session, mut activations, shortcut) = match bound {
         Ok(bound) => bound,
-        Err(message) => return state.report(generation, ShortcutStatus::Failed { message }),
+        Err(message) => return tell(ShortcutStatus::Failed { message }),
     };
-    state.report(generation, ShortcutStatus::Active { shortcut });
+    tell(ShortcutStatus::Active { shortcut });
     while let Some(message) = activations.next().await {
         let Ok(message) = message else { continue };
         let ours = message
@@ -183,15 +194,12 @@ async fn portal_shortcut(app: &AppHandle, text: &str, trigger: Option<String>, g
         }
     }
     drop(portal);
-    state.report(
-        generation,
-        ShortcutStatus::Failed {
-            message: format!(
-                "The connection to your desktop's shortcut portal closed, so {text} no longer \
-                 works; restart Tock."
-            ),
-        },
-    );
+    tell(ShortcutStatus::Failed {
+        message: format!(
+            "The connection to your desktop's shortcut portal closed, so {text} no longer works; \
+             restart Tock."
+        ),
+    });
 }
 
 type Bound = (crate::portal::Portal, String, zbus::MessageStream, String);

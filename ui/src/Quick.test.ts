@@ -1,4 +1,5 @@
 // Favourites, the Settings dialog, the quick-search palette and what a copy says.
+import { emit } from '@tauri-apps/api/event';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +116,29 @@ describe('settings', () => {
     expect(status).toHaveTextContent(message);
     expect(screen.getByTestId('settings-dialog')).toHaveAttribute('open');
   });
+
+  it('stays open while the desktop is asked, and shows its answer when it comes', async () => {
+    fakeBackend(
+      { accounts: [github], codes },
+      {
+        get_settings: () => settingsView(defaults, { state: 'off' }),
+        save_settings: (args) =>
+          settingsView(args.settings as Settings, { state: 'pending', shortcut: 'CommandOrControl+Alt+O' }),
+      },
+    );
+    render(App);
+    await userEvent.click(await screen.findByTestId('settings-button'));
+    const dialog = await screen.findByTestId('settings-dialog');
+    await within(dialog).findByTestId('settings-shortcut-status');
+    await userEvent.click(within(dialog).getByTestId('settings-save'));
+    const status = within(dialog).getByTestId('settings-shortcut-status');
+    await waitFor(() => expect(status).toHaveTextContent('Asking your desktop to register Ctrl+Alt+O'));
+    expect(status).toHaveAttribute('role', 'status');
+    expect(screen.getByTestId('settings-dialog')).toHaveAttribute('open');
+
+    await emit('shortcut-status', { state: 'active', shortcut: 'Super+Q' });
+    await waitFor(() => expect(status).toHaveTextContent('Active: press Super+Q anywhere'));
+  });
 });
 
 describe('quick search palette', () => {
@@ -175,6 +199,7 @@ describe('quick helpers', () => {
     ]);
     expect(shortcutText({ state: 'failed', message: 'Taken.' })).toBe('Taken.');
     expect(shortcutText({ state: 'off' })).toContain('tock --quick-search');
+    expect(shortcutText({ state: 'pending', shortcut: 'CommandOrControl+Alt+O' })).toContain('Ctrl+Alt+O');
     expect(displayShortcut('CommandOrControl+Alt+O', false)).toBe('Ctrl+Alt+O');
     expect(displayShortcut('CmdOrCtrl+Shift+K', true)).toBe('⌘+Shift+K');
     expect(displayShortcut('Super+Alt+T', false)).toBe('Super+Alt+T');

@@ -17,6 +17,7 @@ import type { RecognisedCodes } from './bindings/RecognisedCodes';
 import type { ScanReport } from './bindings/ScanReport';
 import type { Settings } from './bindings/Settings';
 import type { SettingsView } from './bindings/SettingsView';
+import type { ShortcutStatus } from './bindings/ShortcutStatus';
 import type { UsedBackupCode } from './bindings/UsedBackupCode';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -89,6 +90,11 @@ export const getSettings = () => call<SettingsView>('get_settings');
 
 /** Saves and applies the settings; the view says whether the shortcut could be registered. */
 export const saveSettings = (settings: Settings) => call<SettingsView>('save_settings', { settings });
+
+/** The desktop answered whether the quick-search shortcut may be registered (Wayland's portal). */
+export function onShortcutStatus(handler: (status: ShortcutStatus) => void): Promise<UnlistenFn> {
+  return listen<ShortcutStatus>('shortcut-status', (event) => handler(event.payload));
+}
 
 /** The quick search window was shown again (by the shortcut or `tock --quick-search`). */
 export function onPaletteOpened(handler: () => void): Promise<UnlistenFn> {

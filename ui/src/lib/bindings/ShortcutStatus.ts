@@ -3,4 +3,4 @@
 /**
  * Whether the quick-search shortcut works, in words for the Settings dialog.
  */
-export type ShortcutStatus = { "state": "off" } | { "state": "active", shortcut: string, } | { "state": "failed", message: string, };
+export type ShortcutStatus = { "state": "off" } | { "state": "active", shortcut: string, } | { "state": "pending", shortcut: string, } | { "state": "failed", message: string, };
