@@ -381,11 +381,16 @@ fn xdg_trigger(shortcut: &Shortcut) -> Option<String> {
 
 /// At start-up: registers the shortcut from the settings, and opens the palette if asked on the command line.
 pub fn setup(app: &AppHandle, open: bool) {
-    let shortcut = app
-        .state::<crate::settings::SettingsState>()
-        .get()
-        .quick_search_shortcut;
-    apply_shortcut(app, &shortcut);
+    // On a thread of its own: on X11 a registration waits for the shortcut thread's next turn (about 80 ms
+    // here), and the window need not wait for it (start-up, docs/PERFORMANCE.md).
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        let shortcut = handle
+            .state::<crate::settings::SettingsState>()
+            .get()
+            .quick_search_shortcut;
+        apply_shortcut(&handle, &shortcut);
+    });
     if open {
         open_palette(app);
     }

@@ -33,11 +33,20 @@ export function formatAdded(
   locale?: string | string[],
   timeZone?: string,
 ): string {
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-    timeZone,
-  }).format(new Date(addedAt * 1000));
+  return dateTimeFormat(locale, timeZone).format(new Date(addedAt * 1000));
+}
+
+/** Making an Intl formatter costs about a millisecond, and every row shows a date: one per locale and zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale?: string | string[], timeZone?: string): Intl.DateTimeFormat {
+  const key = `${String(locale)}|${timeZone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone });
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 /** "about 1 second" / "about 17 seconds": for the countdown ring's text equivalent. */

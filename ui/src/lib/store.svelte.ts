@@ -81,7 +81,7 @@ export class TockStore {
     // Subscribing and loading run side by side: one round trip to Rust before the first paint, not two.
     // (An event that arrives first is not lost: a newer snapshot always wins over an older answer.)
     const loading = Promise.all([this.loadAccounts(), this.refreshCodes()]);
-    const subscriptions = await Promise.allSettled([
+    const subscribing = Promise.allSettled([
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
       ipc.onCodesExpiring((ids) => this.markExpiring(ids)),
       ipc.onAccountsChanged((accounts) => this.setAccounts(accounts)),
@@ -96,11 +96,7 @@ export class TockStore {
       }),
       ipc.onDragHover((hovering) => (this.dragging = hovering)),
     ]);
-    const unlisten: Array<() => void> = [];
-    for (const s of subscriptions) {
-      if (s.status === 'fulfilled') unlisten.push(s.value);
-      else this.showError(ipc.toIpcError(s.reason));
-    }
+    // The first codes are painted without waiting for the subscriptions (each is a round trip to Rust).
     await loading;
     await tick();
     // After the next frame, the first codes are painted.
@@ -109,6 +105,11 @@ export class TockStore {
       ipc.uiPainted().catch(() => {});
       requestAnimationFrame(() => (this.firstPaintDone = true));
     });
+    const unlisten: Array<() => void> = [];
+    for (const s of await subscribing) {
+      if (s.status === 'fulfilled') unlisten.push(s.value);
+      else this.showError(ipc.toIpcError(s.reason));
+    }
     return () => {
       this.#stopped = true;
       for (const stop of unlisten) {
