@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run -p tock-core --release --example qr_bench [-- --no-zbar] [-- --verbose]
 //! ```
+//! `--verbose` prints each image's time and result to stderr; `--only TEXT` keeps the images whose path or row
+//! label contains TEXT (`--only qrcode-5/`, `--only 3840`); `--repeat N` times each image N times and keeps the fastest (zbar still runs once).
 //! zbarimg is run once per image (`zbarimg --raw -q -Sdisable -Sqrcode.enable FILE`, so its time includes
 //! starting a process); its output is compared exactly with the expected text plus the newline zbarimg appends.
 #[path = "../tests/qr_synth.rs"]
@@ -77,6 +79,19 @@ fn main() {
     let use_zbar = !args.iter().any(|a| a == "--no-zbar")
         && Command::new("zbarimg").arg("--version").output().is_ok();
     let verbose = args.iter().any(|a| a == "--verbose");
+    // `--only qrcode-5/1`: only the images whose path (under the fixtures) contains this text.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    // `--repeat N`: decode each image N times and count the fastest (steadier on a busy machine; zbar still once).
+    let repeat: usize = args
+        .iter()
+        .position(|a| a == "--repeat")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zxing-qrcode");
 
     println!("### ZXing black-box QR sets (0°, exact text)\n");
@@ -87,17 +102,25 @@ fn main() {
     for set in SETS {
         let (mut t, mut z) = (Tally::default(), Tally::default());
         for (path, expected) in cases(&root.join(set)) {
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
+            if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+                continue;
+            }
             let bytes = std::fs::read(&path).unwrap();
-            let start = Instant::now();
-            let found = qr::decode_image_bytes(&bytes).unwrap_or_default();
-            t.time += start.elapsed();
+            let (mut found, mut elapsed) = (Vec::new(), Duration::MAX);
+            for _ in 0..repeat.max(1) {
+                let start = Instant::now();
+                found = qr::decode_image_bytes(&bytes).unwrap_or_default();
+                elapsed = elapsed.min(start.elapsed());
+            }
+            t.time += elapsed;
             t.images += 1;
             let hit = found.iter().any(|f| f.text == expected);
             if hit {
                 t.ok += 1;
             } else if !found.is_empty() {
                 t.wrong += 1;
-                wrong.push(path.strip_prefix(&root).unwrap().display().to_string());
+                wrong.push(name.clone());
             }
             let mut zhit = None;
             if use_zbar {
@@ -112,14 +135,14 @@ fn main() {
                 }
                 zhit = Some(h);
             }
-            if verbose && (!hit || zhit == Some(false)) {
-                let name = path.strip_prefix(&root).unwrap().display().to_string();
+            if verbose {
                 let got: Vec<_> = found
                     .iter()
                     .map(|f| f.text.chars().take(40).collect::<String>())
                     .collect();
                 eprintln!(
-                    "{name}: tock {} zbar {:?} got {got:?}",
+                    "{name}: {:.1} ms tock {} zbar {:?} got {got:?}",
+                    ms(elapsed, 1),
                     if hit { "ok" } else { "MISS" },
                     zhit
                 );
@@ -183,7 +206,11 @@ fn main() {
     println!("| image | found | ms/image |");
     println!("| --- | :---: | ---: |");
     // Runs `decode` `runs` times; prints the median time and whether every run found the code.
+    let skip = |label: &str| only.as_ref().is_some_and(|o| !label.contains(o.as_str()));
     let time = |label: &str, runs: usize, decode: &mut dyn FnMut() -> Vec<qr::Found>| {
+        if skip(label) {
+            return;
+        }
         let mut ok = true;
         let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
@@ -221,14 +248,18 @@ fn main() {
         // A live feed with nothing in view: the quick search on every frame, the thorough one every
         // THOROUGH_EVERY frames. Mean over a run of frames, so the thorough ones count.
         let n = 3 * qr::THOROUGH_EVERY as usize;
-        let mut scanner = qr::FrameScanner::new();
-        let start = Instant::now();
-        let none = (0..n).all(|_| scanner.scan(as_frame(&empty)).is_empty());
-        println!(
-            "| webcam frame {w}×{h}, no code: `FrameScanner`, mean of {n} frames in a row | {} | {:.1} |",
-            if none { "no" } else { "yes (wrong)" },
-            ms(start.elapsed(), n)
-        );
+        let label =
+            format!("webcam frame {w}×{h}, no code: `FrameScanner`, mean of {n} frames in a row");
+        if !skip(&label) {
+            let mut scanner = qr::FrameScanner::new();
+            let start = Instant::now();
+            let none = (0..n).all(|_| scanner.scan(as_frame(&empty)).is_empty());
+            println!(
+                "| {label} | {} | {:.1} |",
+                if none { "no" } else { "yes (wrong)" },
+                ms(start.elapsed(), n)
+            );
+        }
         time(
             &format!("webcam frame {w}×{h}, no code: `decode_frame` (thorough)"),
             5,
