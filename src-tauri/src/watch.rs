@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode, Watcher};
 use tauri::{AppHandle, Manager};
 use tock_core::VaultDoc;
 
@@ -20,12 +20,7 @@ const SETTLE: Duration = Duration::from_millis(150);
 pub fn start(app: &AppHandle, data_dir: &Path) {
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let touches_vault = event.is_ok_and(|e| {
-            e.paths
-                .iter()
-                .any(|p| p.file_name().is_some_and(|n| n == tock_store::VAULT_FILE))
-        });
-        if touches_vault {
+        if event.is_ok_and(|e| is_vault_write(&e)) {
             let _ = tx.send(());
         }
     });
@@ -54,6 +49,45 @@ pub fn start(app: &AppHandle, data_dir: &Path) {
     });
 }
 
+/// A change to the vault file. Reading it (as Tock itself does after every event) does not count, or each
+/// look would set off the next.
+fn is_vault_write(event: &notify::Event) -> bool {
+    !matches!(event.kind, EventKind::Access(_))
+        && event
+            .paths
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == tock_store::VAULT_FILE))
+}
+
 fn current_doc(app: &AppHandle) -> Option<VaultDoc> {
     app.state::<AppState>().doc().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
+    use notify::{Event, EventKind};
+
+    use super::is_vault_write;
+
+    fn event(kind: EventKind, file: &str) -> Event {
+        Event::new(kind).add_path(format!("/data/tock/{file}").into())
+    }
+
+    #[test]
+    fn writes_to_the_vault_file_count_reads_and_other_files_do_not() {
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert!(is_vault_write(&event(renamed, "vault.json")));
+        assert!(is_vault_write(&event(
+            EventKind::Create(CreateKind::File),
+            "vault.json"
+        )));
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert!(!is_vault_write(&event(read, "vault.json")));
+        assert!(!is_vault_write(&event(
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            "vault.json"
+        )));
+        assert!(!is_vault_write(&event(renamed, "settings.json")));
+    }
 }
