@@ -694,7 +694,7 @@ mod tests {
     fn rqrr_threshold_is_rqrrs() {
         for (w, h) in [(1, 1), (7, 3), (64, 40), (333, 97), (1280, 24), (16384, 2)] {
             let img = GrayImage::from_fn(w, h, |x, y| {
-                let v = (x * 2654435761u32.wrapping_mul(y + 1)) >> 7;
+                let v = x.wrapping_mul(2654435761u32.wrapping_mul(y + 1)) >> 7;
                 image::Luma([if (x / 5 + y / 3) % 3 == 0 {
                     255
                 } else {
