@@ -76,6 +76,21 @@ impl App {
         App::start_with_env(&[], seed).await
     }
 
+    /// An empty vault on a Wayland session as far as Tock can tell (so it asks the desktop portals), while
+    /// GTK still draws on Xvfb; returns once the empty state shows.
+    pub async fn start_on_wayland() -> App {
+        let app = App::start_with_env(
+            &[
+                ("WAYLAND_DISPLAY", "wayland-tock-test"),
+                ("GDK_BACKEND", "x11"),
+            ],
+            |_| {},
+        )
+        .await;
+        app.find("empty-state").await;
+        app
+    }
+
     /// Like [`App::start`], with extra environment variables for the app.
     pub async fn start_with_env(env: &[(&str, &str)], seed: impl FnOnce(&Path)) -> App {
         assert!(

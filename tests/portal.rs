@@ -190,16 +190,7 @@ async fn the_scan_button_uses_the_portal_on_wayland() {
         .expect("a session bus: run through scripts/with-keyring (scripts/test does)");
     let dir = tempfile::tempdir().unwrap();
     let portal = FakePortal::serve(&bus, Answer::Image(screen_with_qr_code(dir.path())));
-    // GTK still draws on Xvfb (GDK_BACKEND=x11); Tock sees a Wayland session and asks the portal.
-    let app = App::start_with_env(
-        &[
-            ("WAYLAND_DISPLAY", "wayland-tock-test"),
-            ("GDK_BACKEND", "x11"),
-        ],
-        |_| {},
-    )
-    .await;
-    app.find("empty-state").await;
+    let app = App::start_on_wayland().await;
     app.click("scan-screen-button").await;
     app.find("scan-review-dialog").await;
     let card = app.text(&app.find("scan-account").await).await;

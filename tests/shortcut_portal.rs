@@ -16,20 +16,6 @@ const PALETTE_TITLE: &str = "^Tock quick search$";
 /// One test at a time owns (or leaves free) the portal's name on the session bus.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// The app on a Wayland session (for Tock) that GTK still draws on Xvfb.
-async fn start_on_wayland() -> App {
-    let app = App::start_with_env(
-        &[
-            ("WAYLAND_DISPLAY", "wayland-tock-test"),
-            ("GDK_BACKEND", "x11"),
-        ],
-        |_| {},
-    )
-    .await;
-    app.find("empty-state").await;
-    app
-}
-
 fn visible_window(name: &str) -> bool {
     let out = Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", name])
@@ -74,7 +60,7 @@ async fn the_shortcut_is_bound_through_the_portal_opens_the_palette_and_is_bound
         .expect("a session bus: run through scripts/with-keyring (scripts/test does)");
     let _turn = TURN.lock().await;
     let portal = FakePortal::serve(&bus, Answer::Cancel);
-    let app = start_on_wayland().await;
+    let app = App::start_on_wayland().await;
 
     wait_until("the shortcut is bound through the portal", || {
         !portal.bindings().is_empty()
@@ -152,7 +138,7 @@ async fn the_shortcut_is_bound_through_the_portal_opens_the_palette_and_is_bound
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_portal_settings_says_so_and_how_to_bind_it_instead() {
     let _turn = TURN.lock().await;
-    let app = start_on_wayland().await;
+    let app = App::start_on_wayland().await;
     let started = Instant::now();
     let mut status = shortcut_status(&app).await;
     while status.starts_with("Tock is asking") && started.elapsed() < Duration::from_secs(10) {
