@@ -24,12 +24,15 @@ pub fn now_ms() -> u64 {
 /// `quick_search`, opens the quick search).
 pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
     let watched = data_dir.to_owned();
-    tauri::Builder::default()
+    let builder = tauri::Builder::default()
         .plugin(crate::desktop::single_instance(data_dir))
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
-        .plugin(crate::quick::plugin())
-        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_dialog::init());
+    // On Linux the shortcut is Tock's own X11 grab or the portal (hotkey.rs, quick.rs).
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(crate::quick::plugin());
+    builder
         .manage(AppState::open(data_dir))
         .manage(TickerWake(Notify::new()))
         .manage(crate::backup_window::BackupState::new(data_dir))

@@ -12,6 +12,7 @@ mod commands;
 mod copy_cli;
 mod desktop;
 mod enrol;
+mod hotkey;
 mod ipc;
 mod menu;
 mod portal;

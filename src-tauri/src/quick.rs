@@ -6,10 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use futures_util::StreamExt;
+use global_hotkey::hotkey::{HotKey as Shortcut, Modifiers};
 use serde::Serialize;
-use tauri::plugin::TauriPlugin;
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent, Wry};
-use tauri_plugin_global_shortcut::{Code, GlobalShortcutExt, Modifiers, Shortcut, ShortcutState};
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 use ts_rs::TS;
 use zbus::zvariant::{OwnedValue, Value};
 
@@ -41,6 +40,11 @@ pub struct QuickState {
     /// Counts registrations, so that a portal task replaced by a newer one never reports.
     generation: AtomicU64,
     portal: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Held while a shortcut is registered, so that the one registered last is the one in force and shown.
+    registering: Mutex<()>,
+    /// On X11 (Linux): the key grab, made at the first registration.
+    #[cfg(target_os = "linux")]
+    x11: std::sync::OnceLock<Result<crate::hotkey::X11Hotkey, String>>,
 }
 
 impl Default for QuickState {
@@ -49,6 +53,9 @@ impl Default for QuickState {
             status: Mutex::new(ShortcutStatus::Off),
             generation: AtomicU64::new(0),
             portal: Mutex::new(None),
+            registering: Mutex::new(()),
+            #[cfg(target_os = "linux")]
+            x11: std::sync::OnceLock::new(),
         }
     }
 }
@@ -71,8 +78,11 @@ impl QuickState {
     }
 }
 
-/// The global-shortcut plugin: the one shortcut Tock registers opens the palette when pressed.
-pub fn plugin() -> TauriPlugin<Wry> {
+/// The global-shortcut plugin (macOS, Windows): the one shortcut Tock registers opens the palette when
+/// pressed. Linux uses its own X11 grab (`hotkey.rs`) or the portal.
+#[cfg(not(target_os = "linux"))]
+pub fn plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    use tauri_plugin_global_shortcut::ShortcutState;
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, _shortcut, event| {
             if event.state() == ShortcutState::Pressed {
@@ -91,6 +101,12 @@ fn wayland_session() -> bool {
 /// Registers `text` as the quick-search shortcut (replacing the previous one) and records the outcome. On
 /// Wayland the portal answers later: the status says so until it has.
 pub fn apply_shortcut(app: &AppHandle, text: &str) -> ShortcutStatus {
+    let state = app.state::<QuickState>();
+    let _registering = state.registering.lock().unwrap_or_else(|p| p.into_inner());
+    apply_locked(app, text)
+}
+
+fn apply_locked(app: &AppHandle, text: &str) -> ShortcutStatus {
     let state = app.state::<QuickState>();
     let generation = state.generation.fetch_add(1, Ordering::SeqCst) + 1;
     if let Some(task) = state
@@ -120,8 +136,7 @@ pub fn apply_shortcut(app: &AppHandle, text: &str) -> ShortcutStatus {
 /// Registers `text` on X11; on Wayland returns the shortcut to bind through the portal, with the status to
 /// show until it answers.
 fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
-    let shortcuts = app.global_shortcut();
-    let _ = shortcuts.unregister_all();
+    let _ = grab(app, None);
     if text.is_empty() {
         return (ShortcutStatus::Off, None);
     }
@@ -143,7 +158,7 @@ fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
         };
         return (asking, Some(shortcut));
     }
-    let status = match shortcuts.register(shortcut) {
+    let status = match grab(app, Some(&shortcut)) {
         Ok(()) => ShortcutStatus::Active {
             shortcut: text.to_owned(),
         },
@@ -152,6 +167,32 @@ fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
         )),
     };
     (status, None)
+}
+
+/// Makes `shortcut` the global shortcut that opens the palette (`None`: no shortcut).
+#[cfg(target_os = "linux")]
+fn grab(app: &AppHandle, shortcut: Option<&Shortcut>) -> Result<(), String> {
+    let state = app.state::<QuickState>();
+    let handle = app.clone();
+    let x11 = state
+        .x11
+        .get_or_init(|| crate::hotkey::X11Hotkey::connect(move || open_palette(&handle)));
+    match x11 {
+        Ok(x11) => x11.set(shortcut),
+        Err(_) if shortcut.is_none() => Ok(()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn grab(app: &AppHandle, shortcut: Option<&Shortcut>) -> Result<(), String> {
+    use tauri_plugin_global_shortcut::GlobalShortcutExt;
+    let shortcuts = app.global_shortcut();
+    let _ = shortcuts.unregister_all();
+    match shortcut {
+        Some(shortcut) => shortcuts.register(*shortcut).map_err(|e| e.to_string()),
+        None => Ok(()),
+    }
 }
 
 /// The shortcut's id in the portal session.
@@ -325,45 +366,7 @@ fn bound_trigger(results: &HashMap<String, OwnedValue>) -> Option<Option<String>
 /// trigger: modifiers (CTRL, ALT, SHIFT, LOGO) and an xkbcommon key name joined by `+`, e.g. `CTRL+ALT+o`.
 /// `None` for a key without a name there (the desktop then lets the person choose).
 fn xdg_trigger(shortcut: &Shortcut) -> Option<String> {
-    let code = shortcut.key.to_string();
-    let key = if let Some(letter) = code.strip_prefix("Key") {
-        letter.to_lowercase()
-    } else if let Some(digit) = code.strip_prefix("Digit") {
-        digit.to_owned()
-    } else if code.len() <= 3 && code.starts_with('F') && code[1..].parse::<u8>().is_ok() {
-        code.clone()
-    } else {
-        let name = match shortcut.key {
-            Code::Space => "space",
-            Code::Enter => "Return",
-            Code::Escape => "Escape",
-            Code::Tab => "Tab",
-            Code::Backspace => "BackSpace",
-            Code::Delete => "Delete",
-            Code::Insert => "Insert",
-            Code::Home => "Home",
-            Code::End => "End",
-            Code::PageUp => "Page_Up",
-            Code::PageDown => "Page_Down",
-            Code::ArrowUp => "Up",
-            Code::ArrowDown => "Down",
-            Code::ArrowLeft => "Left",
-            Code::ArrowRight => "Right",
-            Code::Minus => "minus",
-            Code::Equal => "equal",
-            Code::Comma => "comma",
-            Code::Period => "period",
-            Code::Slash => "slash",
-            Code::Backslash => "backslash",
-            Code::Semicolon => "semicolon",
-            Code::Quote => "apostrophe",
-            Code::Backquote => "grave",
-            Code::BracketLeft => "bracketleft",
-            Code::BracketRight => "bracketright",
-            _ => return None,
-        };
-        name.to_owned()
-    };
+    let key = crate::hotkey::key_name(shortcut.key)?;
     let mods = [
         (Modifiers::CONTROL, "CTRL"),
         (Modifiers::ALT, "ALT"),
@@ -381,15 +384,18 @@ fn xdg_trigger(shortcut: &Shortcut) -> Option<String> {
 
 /// At start-up: registers the shortcut from the settings, and opens the palette if asked on the command line.
 pub fn setup(app: &AppHandle, open: bool) {
-    // On a thread of its own: on X11 a registration waits for the shortcut thread's next turn (about 80 ms
-    // here), and the window need not wait for it (start-up, docs/PERFORMANCE.md).
+    // On a thread of its own: connecting to the X server and grabbing take round trips the window need not
+    // wait for (start-up, docs/PERFORMANCE.md).
     let handle = app.clone();
     std::thread::spawn(move || {
+        let state = handle.state::<QuickState>();
+        // The settings are read under the lock: a shortcut saved meanwhile is the one registered.
+        let _registering = state.registering.lock().unwrap_or_else(|p| p.into_inner());
         let shortcut = handle
             .state::<crate::settings::SettingsState>()
             .get()
             .quick_search_shortcut;
-        apply_shortcut(&handle, &shortcut);
+        apply_locked(&handle, &shortcut);
     });
     if open {
         open_palette(app);

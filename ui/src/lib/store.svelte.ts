@@ -62,7 +62,7 @@ export class TockStore {
   /** The names of the image files being decoded (dropped, or chosen in the open dialog). */
   scanningFiles = $state<string | null>(null);
   /**
-   * False until the first codes are painted. Until then the list renders only the rows that fit in a tall
+   * False until the first codes are painted. Until then the list renders only the rows that fit in the
    * window, so a long list does not delay the first paint (docs/PERFORMANCE.md); the rest follow a frame later.
    */
   firstPaintDone = $state(false);
@@ -76,11 +76,32 @@ export class TockStore {
   #filesPending = 0;
   #stopped = false;
 
-  /** Subscribes to Rust's events, then loads the accounts and codes. Returns the unsubscribe function. */
+  /** The first load, started by load() (main.ts calls it before mounting, so the IPC overlaps the page's start). */
+  #loading: Promise<void> | null = null;
+
+  /**
+   * Loads the accounts and their codes and applies both at once, so the window paints its first codes in one
+   * frame, not a frame of names followed by a frame of codes. Called once; later calls share the first load.
+   */
+  load(): Promise<void> {
+    this.#loading ??= (async () => {
+      const seq = this.#snapshotSeq;
+      const [accounts, snapshot] = await Promise.allSettled([ipc.listAccounts(), ipc.getCodes()]);
+      if (accounts.status === 'fulfilled') this.setAccounts(accounts.value);
+      else this.showError(accounts.reason);
+      if (snapshot.status === 'fulfilled') {
+        if (seq === this.#snapshotSeq) this.applySnapshot(snapshot.value);
+      } else this.showError(snapshot.reason);
+      this.loaded = true;
+    })();
+    return this.#loading;
+  }
+
+  /** Subscribes to Rust's events and loads the accounts and codes (see load()). Returns the unsubscribe function. */
   async start(): Promise<() => void> {
     // Subscribing and loading run side by side: one round trip to Rust before the first paint, not two.
     // (An event that arrives first is not lost: a newer snapshot always wins over an older answer.)
-    const loading = Promise.all([this.loadAccounts(), this.refreshCodes()]);
+    const loading = this.load();
     const subscribing = Promise.allSettled([
       ipc.onCodesChanged((snapshot) => this.applySnapshot(snapshot)),
       ipc.onCodesExpiring((ids) => this.markExpiring(ids)),
@@ -423,6 +444,16 @@ const STORE_KEY = Symbol('tock-store');
 
 export function provideStore(store: TockStore): void {
   setContext(STORE_KEY, store);
+}
+
+/** The context that hands App a store made before mounting (main.ts starts its first load early). */
+export function storeContext(store: TockStore): Map<unknown, unknown> {
+  return new Map([[STORE_KEY, store]]);
+}
+
+/** The store given to App by main.ts through storeContext(), or a new one (tests mount App bare). */
+export function appStore(): TockStore {
+  return getContext<TockStore | undefined>(STORE_KEY) ?? new TockStore();
 }
 
 export function useStore(): TockStore {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { account, snapshot, totpCode } from '../test/backend';
+import { account, fakeBackend, snapshot, totpCode } from '../test/backend';
 import { filterAccounts, TockStore } from './store.svelte';
 
 describe('filterAccounts', () => {
@@ -41,5 +41,52 @@ describe('TockStore.applySnapshot', () => {
     );
     expect(store.codes.h.countdown).toBeNull();
     expect(store.codes.a).toBeUndefined();
+  });
+});
+
+describe('TockStore.load', () => {
+  const codes = snapshot([totpCode('a', '111111', '222222')]);
+
+  it('applies the accounts and their codes together, once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls = fakeBackend(
+      { accounts: [account({ id: 'a' })] },
+      {
+        get_codes: async () => {
+          await gate;
+          return codes;
+        },
+      },
+    );
+    const store = new TockStore();
+    const first = store.load();
+    const again = store.load();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The names wait for the codes: no frame shows rows without codes.
+    expect(store.accounts).toEqual([]);
+    expect(store.loaded).toBe(false);
+    release();
+    await first;
+    expect(again).toBe(first);
+    expect(store.accounts.map((a) => a.id)).toEqual(['a']);
+    expect(store.codes.a.view.code).toBe('111111');
+    expect(calls.filter((c) => c.cmd === 'list_accounts')).toHaveLength(1);
+  });
+
+  it('shows why loading failed and stops saying "Loading…"', async () => {
+    fakeBackend(
+      { accounts: [account({ id: 'a' })], codes },
+      {
+        list_accounts: () => {
+          throw { code: 'keychain', message: 'The OS keychain is locked; unlock it and try again.' };
+        },
+      },
+    );
+    const store = new TockStore();
+    await store.load();
+    expect(store.loaded).toBe(true);
+    expect(store.error).toBe('The OS keychain is locked; unlock it and try again.');
+    expect(store.codes.a.view.code).toBe('111111');
   });
 });
