@@ -163,7 +163,7 @@ fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
             shortcut: text.to_owned(),
         },
         Err(e) => failed(format!(
-            "{text} could not be registered ({e}); another program may be using it, so choose another."
+            "{text} could not be registered ({e}); choose another."
         )),
     };
     (status, None)
@@ -190,7 +190,9 @@ fn grab(app: &AppHandle, shortcut: Option<&Shortcut>) -> Result<(), String> {
     let shortcuts = app.global_shortcut();
     let _ = shortcuts.unregister_all();
     match shortcut {
-        Some(shortcut) => shortcuts.register(*shortcut).map_err(|e| e.to_string()),
+        Some(shortcut) => shortcuts
+            .register(*shortcut)
+            .map_err(|e| format!("another program may already use it: {e}")),
         None => Ok(()),
     }
 }

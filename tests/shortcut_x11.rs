@@ -1,0 +1,100 @@
+//! The quick-search shortcut on X11 (`src-tauri/src/hotkey.rs`: a key grab on the root window). When another
+//! program holds the keys, Settings says so; once they are free, saving the settings registers them and they
+//! open the palette. One test in its own binary: no other Tock may hold the default shortcut meanwhile.
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tock_e2e::{tock_binary, App};
+
+const PALETTE_TITLE: &str = "^Tock quick search$";
+
+fn visible_window(name: &str) -> bool {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", name])
+        .output()
+        .expect("xdotool runs (scripts/setup installs it)");
+    !String::from_utf8_lossy(&out.stdout).trim().is_empty()
+}
+
+/// Waits (up to 15 s) until `check` holds.
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn press(keys: &str) {
+    let pressed = Command::new("xdotool")
+        .args(["key", keys])
+        .status()
+        .unwrap();
+    assert!(pressed.success(), "xdotool key {keys}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shortcut_held_by_another_program_is_reported_and_registered_once_free() {
+    // Another program holds Ctrl+Alt+O, Tock's default: here a second Tock, on a vault of its own. Its
+    // palette opening on the keys shows that its grab is in place.
+    let other_vault = tempfile::tempdir().unwrap();
+    let mut other = Command::new(tock_binary())
+        .env("TOCK_DATA_DIR", other_vault.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the other program's window", || visible_window("^Tock$"));
+    let started = Instant::now();
+    while !visible_window(PALETTE_TITLE) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the other program never took Ctrl+Alt+O"
+        );
+        press("ctrl+alt+o");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    press("Escape");
+    wait_until("the other palette is closed", || {
+        !visible_window(PALETTE_TITLE)
+    });
+
+    let app = App::start(|_| {}).await;
+    app.find("empty-state").await;
+    app.click("settings-button").await;
+    let status = app.find("settings-shortcut-status").await;
+    let text = app.text(&status).await;
+    assert_eq!(
+        text,
+        "CommandOrControl+Alt+O could not be registered (another program already uses it); choose another."
+    );
+    assert_eq!(status.attr("role").await.unwrap().as_deref(), Some("alert"));
+
+    // The other program quits; saving the settings registers the keys, and they open Tock's palette.
+    other.kill().unwrap();
+    other.wait().unwrap();
+    app.click("settings-save").await;
+    // The dialog closes once the shortcut is in force (it stays open to show a failure).
+    app.eventually("the Settings dialog is closed", || async {
+        app.all("settings-dialog").await.is_empty()
+    })
+    .await;
+    app.click("settings-button").await;
+    assert_eq!(
+        app.text_of("settings-shortcut-status").await,
+        "Active: press Ctrl+Alt+O anywhere to open the quick search."
+    );
+    app.click("settings-cancel").await;
+    app.eventually("the Settings dialog is closed", || async {
+        app.all("settings-dialog").await.is_empty()
+    })
+    .await;
+    press("ctrl+alt+o");
+    wait_until("Tock's quick search palette is shown", || {
+        visible_window(PALETTE_TITLE)
+    });
+    app.close().await;
+}
