@@ -278,3 +278,27 @@ pub fn clipboard() -> String {
         .expect("xclip (scripts/setup installs it)");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The quick-search palette's window title (for xdotool).
+pub const PALETTE_TITLE: &str = "^Tock quick search$";
+
+/// Whether a visible X window's title matches `name` (a regular expression, as xdotool takes it).
+pub fn visible_window(name: &str) -> bool {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", name])
+        .output()
+        .expect("xdotool runs (scripts/setup installs it)");
+    !String::from_utf8_lossy(&out.stdout).trim().is_empty()
+}
+
+/// Waits (up to 15 s) until `check` holds, outside the WebDriver session (X windows, fake portals).
+pub fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

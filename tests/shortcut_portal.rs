@@ -4,37 +4,14 @@
 //! portal chose in Settings, opens the palette when the portal says the shortcut was pressed, and binds a
 //! changed shortcut again; without a portal it says so plainly. The tests take turns: the fake portal owns
 //! a well-known name on the shared session bus.
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use tock_e2e::fake_portal::{Answer, FakePortal, CHOSEN_TRIGGER};
-use tock_e2e::App;
-
-const PALETTE_TITLE: &str = "^Tock quick search$";
+use tock_e2e::{visible_window, wait_until, App, PALETTE_TITLE};
 
 /// One test at a time owns (or leaves free) the portal's name on the session bus.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn visible_window(name: &str) -> bool {
-    let out = Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", name])
-        .output()
-        .expect("xdotool runs (scripts/setup installs it)");
-    !String::from_utf8_lossy(&out.stdout).trim().is_empty()
-}
-
-/// Waits (up to 10 s) until `check` holds.
-fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !check() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "timed out waiting until {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// The Settings dialog's words about the shortcut (the dialog is opened and closed again).
 async fn shortcut_status(app: &App) -> String {

@@ -4,29 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tock_e2e::{tock_binary, App};
-
-const PALETTE_TITLE: &str = "^Tock quick search$";
-
-fn visible_window(name: &str) -> bool {
-    let out = Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", name])
-        .output()
-        .expect("xdotool runs (scripts/setup installs it)");
-    !String::from_utf8_lossy(&out.stdout).trim().is_empty()
-}
-
-/// Waits (up to 15 s) until `check` holds.
-fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !check() {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "timed out waiting until {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use tock_e2e::{tock_binary, visible_window, wait_until, App, PALETTE_TITLE};
 
 fn press(keys: &str) {
     let pressed = Command::new("xdotool")
