@@ -25,6 +25,10 @@
 //! Live camera frames get [`quick_search`] instead (see `frame.rs`'s `FrameScanner`): one level, step 3's region
 //! search only, and the thorough search above only now and then.
 //!
+//! rqrr is the workspace's vendored copy of 0.11.0 (`crates/rqrr`, see its `PROVENANCE.md`): the same results,
+//! but each grid's perspective is fitted once instead of twice, and Reed–Solomon syndromes no longer cost a `pow`
+//! per term.
+//!
 //! Grids that fail to decode are retried mirrored. A text found again near the same place is a duplicate.
 //! rqrr panics on some degenerate geometry; such a panic is caught (`catch_unwind`, so this relies on the default
 //! `panic = "unwind"`) and only loses that one attempt; the panic hook still prints its message.
@@ -647,8 +651,12 @@ fn binarize_blocks(data: &[u8], w: usize, h: usize, invert: bool) -> Vec<bool> {
             }
             let t = sum / ((yb - ya + 1) * (xb - xa + 1)) as u32;
             for y in y0..y1 {
-                for x in x0..x1 {
-                    out[y * w + x] = px(data[y * w + x]) as u32 <= t;
+                let (row, bits) = (
+                    &data[y * w + x0..y * w + x1],
+                    &mut out[y * w + x0..y * w + x1],
+                );
+                for (o, &v) in bits.iter_mut().zip(row) {
+                    *o = px(v) as u32 <= t;
                 }
             }
         }
