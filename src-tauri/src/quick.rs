@@ -173,13 +173,19 @@ fn register(app: &AppHandle, text: &str) -> (ShortcutStatus, Option<Shortcut>) {
 #[cfg(target_os = "linux")]
 fn grab(app: &AppHandle, shortcut: Option<&Shortcut>) -> Result<(), String> {
     let state = app.state::<QuickState>();
+    let Some(shortcut) = shortcut else {
+        // Releasing: only if a grab was ever made (on Wayland no X connection is opened at all).
+        return match state.x11.get() {
+            Some(Ok(x11)) => x11.set(None),
+            _ => Ok(()),
+        };
+    };
     let handle = app.clone();
     let x11 = state
         .x11
         .get_or_init(|| crate::hotkey::X11Hotkey::connect(move || open_palette(&handle)));
     match x11 {
-        Ok(x11) => x11.set(shortcut),
-        Err(_) if shortcut.is_none() => Ok(()),
+        Ok(x11) => x11.set(Some(shortcut)),
         Err(e) => Err(e.clone()),
     }
 }
