@@ -144,6 +144,26 @@ impl App {
         }
     }
 
+    /// Closes the Settings dialog with Escape (on the focused element) and waits until it is gone.
+    pub async fn close_settings(&self) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&fantoccini::key::Key::Escape.to_string())
+            .await
+            .unwrap();
+        self.settings_closed().await;
+    }
+
+    /// Waits until the Settings dialog is gone (after Escape, Cancel or a save that needs nothing more).
+    pub async fn settings_closed(&self) {
+        self.eventually("the Settings dialog is closed", || async {
+            self.all("settings-dialog").await.is_empty()
+        })
+        .await;
+    }
+
     /// Waits (up to 10 s) for an element with this `data-testid`.
     pub async fn find(&self, test_id: &str) -> fantoccini::elements::Element {
         self.find_css(&format!("[data-testid=\"{test_id}\"]")).await

@@ -17,17 +17,7 @@ static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 async fn shortcut_status(app: &App) -> String {
     app.click("settings-button").await;
     let status = app.text_of("settings-shortcut-status").await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Escape.to_string())
-        .await
-        .unwrap();
-    app.eventually("the Settings dialog is closed", || async {
-        app.all("settings-dialog").await.is_empty()
-    })
-    .await;
+    app.close_settings().await;
     status
 }
 
@@ -91,17 +81,7 @@ async fn the_shortcut_is_bound_through_the_portal_opens_the_palette_and_is_bound
         asking.contains("Control+Shift+K") || asking.starts_with("Active"),
         "{asking}"
     );
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Escape.to_string())
-        .await
-        .unwrap();
-    app.eventually("the Settings dialog is closed", || async {
-        app.all("settings-dialog").await.is_empty()
-    })
-    .await;
+    app.close_settings().await;
     let status = shortcut_status(&app).await;
     assert!(
         status.starts_with("Active") && status.contains(CHOSEN_TRIGGER),

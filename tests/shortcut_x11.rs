@@ -72,20 +72,14 @@ async fn a_shortcut_held_by_another_program_is_reported_and_registered_once_free
     });
     app.click("settings-save").await;
     // The dialog closes once the shortcut is in force (it stays open to show a failure).
-    app.eventually("the Settings dialog is closed", || async {
-        app.all("settings-dialog").await.is_empty()
-    })
-    .await;
+    app.settings_closed().await;
     app.click("settings-button").await;
     assert_eq!(
         app.text_of("settings-shortcut-status").await,
         "Active: press Ctrl+Alt+O anywhere to open the quick search."
     );
     app.click("settings-cancel").await;
-    app.eventually("the Settings dialog is closed", || async {
-        app.all("settings-dialog").await.is_empty()
-    })
-    .await;
+    app.settings_closed().await;
     press("ctrl+alt+o");
     wait_until("Tock's quick search palette is shown", || {
         visible_window(PALETTE_TITLE)
