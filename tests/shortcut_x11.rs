@@ -1,4 +1,4 @@
-//! The quick-search shortcut on X11 (`src-tauri/src/hotkey.rs`: a key grab on the root window). When another
+//! The quick-search shortcut on X11 (`src-tauri/src/desktop/hotkey.rs`: a key grab on the root window). When another
 //! program holds the keys, Settings says so; once they are free, saving the settings registers them and they
 //! open the palette. One test in its own binary: no other Tock may hold the default shortcut meanwhile.
 use std::process::{Child, Command, Stdio};

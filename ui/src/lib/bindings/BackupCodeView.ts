@@ -3,7 +3,11 @@
 /**
  * One stored code, shown when the person asks to see them.
  */
-export type BackupCodeView = { code: string, 
+export type BackupCodeView = { 
+/**
+ * The code.
+ */
+code: string, 
 /**
  * Unix seconds; null while unused.
  */

@@ -4,4 +4,12 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * A failed command: a code for the UI's logic and one sentence for people.
  */
-export type IpcError = { code: ErrorCode, message: string, };
+export type IpcError = { 
+/**
+ * What kind of failure.
+ */
+code: ErrorCode, 
+/**
+ * The sentence, as the CLI prints it (the UI gets it with a capital first letter).
+ */
+message: string, };

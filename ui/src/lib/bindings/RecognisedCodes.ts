@@ -4,7 +4,11 @@ import type { IgnoredLine } from "./IgnoredLine";
 /**
  * What was recognised in pasted text or an opened file, for the person to check before saving.
  */
-export type RecognisedCodes = { codes: string[], 
+export type RecognisedCodes = { 
+/**
+ * The codes, in the site's order.
+ */
+codes: string[], 
 /**
  * Lines that held no code: headings and prose, or a code-like text that did not fit the others.
  */

@@ -9,8 +9,16 @@ export type ScanReport = {
 /**
  * "screen", "clipboard" or the dropped files' names.
  */
-source: string, accounts: Array<ScannedAccount>, 
+source: string, 
+/**
+ * The accounts found, to review.
+ */
+accounts: Array<ScannedAccount>, 
 /**
  * One sentence per thing worth knowing: non-authenticator codes, unusable entries, nothing found.
  */
-notes: Array<string>, batch: BatchProgress | null, };
+notes: Array<string>, 
+/**
+ * Where a multi-code transfer export stands.
+ */
+batch: BatchProgress | null, };

@@ -1,0 +1,131 @@
+//! The command-line interface: the same vault and the same operations as the window, no display needed
+//! (never initialises GTK). One file per subcommand: parse, call the operation, print.
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use tock_ops::Session;
+
+mod add;
+mod backup_codes;
+mod code;
+mod copy;
+mod list;
+mod remove;
+mod scan;
+
+/// Tock: two-factor codes on the desktop. With no command it opens the window.
+#[derive(Parser, Debug)]
+#[command(name = "tock", version, about, disable_help_subcommand = true)]
+pub struct Cli {
+    /// Folder of the vault (default: the platform's data folder, e.g. ~/.local/share/tock).
+    #[arg(long, global = true, env = "TOCK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Open the quick search (in the running window, if there is one).
+    #[arg(long)]
+    pub quick_search: bool,
+
+    /// What to do; nothing opens the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Add an account from an otpauth:// URI or from its parts; prints the new account's id.
+    Add(add::AddArgs),
+    /// List the accounts (never their secrets).
+    List {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also read every secret from the keychain and show the current codes (HOTP counters do not advance).
+        #[arg(long)]
+        codes: bool,
+    },
+    /// Print the current code of one account (for HOTP: the code of the stored counter, then advance it).
+    Code {
+        /// An account id, or text that matches one account's issuer or name.
+        #[arg(value_name = "ID_OR_SEARCH")]
+        query: String,
+        /// Compute the code at this Unix time instead of now (TOTP and Steam).
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<u64>,
+    },
+    /// Find authenticator QR codes in images (PNG, JPEG, WebP, BMP, GIF) or on the screen and print their text.
+    Scan {
+        /// Image files to search.
+        #[arg(value_name = "IMAGE")]
+        images: Vec<PathBuf>,
+        /// Search the screen (every monitor) as well: X11 directly; on Wayland through the desktop's
+        /// screenshot portal (xdg-desktop-portal), whose copy of the screenshot Tock then deletes.
+        #[arg(long)]
+        screen: bool,
+        /// Add the accounts found (transfer codes expanded; duplicates reported, not added).
+        #[arg(long, conflicts_with = "json")]
+        add: bool,
+        /// Print every QR code found, authenticator or not, as JSON: {"file", "text", "authenticator"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store, list, use and export an account's backup (recovery) codes.
+    BackupCodes {
+        /// What to do with the codes.
+        #[command(subcommand)]
+        command: backup_codes::BackupCommand,
+    },
+    /// Copy an account's code to the clipboard (marked as sensitive) and clear it later if it is still there.
+    Copy(copy::CopyArgs),
+    /// Remove an account and its keychain item.
+    Remove {
+        /// The account id (or a search matching exactly one account).
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+}
+
+/// A CLI failure: printed as one `error:` line.
+pub type CliResult = Result<(), String>;
+
+/// Runs one subcommand on the vault in `data_dir`.
+pub fn run(command: Command, data_dir: &Path) -> CliResult {
+    match command {
+        Command::Add(args) => add::run(args, &open(data_dir)?),
+        Command::List { json, codes } => list::run(&open(data_dir)?, json, codes),
+        Command::Code { query, at } => code::run(&open(data_dir)?, &query, at),
+        Command::Scan {
+            images,
+            screen,
+            add,
+            json,
+        } => scan::run(
+            scan::ScanArgs {
+                images,
+                screen,
+                add,
+                json,
+            },
+            || open(data_dir),
+        ),
+        Command::BackupCodes { command } => backup_codes::run(command, &open(data_dir)?),
+        Command::Copy(args) => copy::run(args, data_dir),
+        Command::Remove { id } => remove::run(&open(data_dir)?, &id),
+    }
+}
+
+/// Opens the vault of `data_dir`, or says why it cannot be opened.
+fn open(data_dir: &Path) -> Result<Session, String> {
+    let session = Session::open(data_dir);
+    session.doc().map_err(|e| e.to_string())?;
+    Ok(session)
+}
+
+/// Reads one line of standard input (a URI or a key kept out of the shell history), trimmed.
+fn read_stdin_line(what: &str) -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("could not read the {what} from standard input: {e}"))?;
+    Ok(line.trim().to_owned())
+}
