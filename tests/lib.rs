@@ -216,12 +216,26 @@ impl App {
         }
     }
 
-    /// All elements with this `data-testid` now.
+    /// All elements with this `data-testid` now. A page that re-renders while WebKitWebDriver collects them
+    /// makes it report a stale element: then it is asked again (up to 2 s).
     pub async fn all(&self, test_id: &str) -> Vec<fantoccini::elements::Element> {
-        self.client
-            .find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
-            .await
-            .unwrap()
+        let started = Instant::now();
+        loop {
+            let found = self
+                .client
+                .find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+                .await;
+            match found {
+                Ok(elements) => return elements,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                        && started.elapsed() < Duration::from_secs(2) =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("could not list the {test_id} elements: {e}"),
+            }
+        }
     }
 
     /// Waits until `check` holds, polling every 100 ms for up to 10 s.

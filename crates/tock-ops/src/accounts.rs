@@ -457,34 +457,30 @@ mod tests {
         assert_eq!(session.find("bob").unwrap(), b_id);
     }
 
-    fn account(n: u8, issuer: &str, favourite: bool, last_used: Option<u64>) -> Account {
-        Account {
-            id: AccountId::from_random([n; 8]),
-            issuer: issuer.into(),
-            name: "alice".into(),
-            params: OtpParams::totp_default(),
-            added_at: 1_700_000_000,
-            notes: String::new(),
-            backup_codes: None,
-            favourite,
-            last_used,
-        }
-    }
-
     #[test]
-    fn favourites_then_recently_used_then_the_rest() {
-        let accounts = [
-            account(1, "A", false, None),
-            account(2, "B", false, Some(100)),
-            account(3, "C", true, Some(50)),
-            account(4, "D", false, Some(300)),
-            account(5, "E", true, None),
-            account(6, "F", false, None),
-        ];
-        let order: Vec<&str> = quick_order(&accounts)
-            .iter()
-            .map(|a| a.issuer.as_str())
+    fn the_quick_order_is_favourites_then_recently_used_then_the_rest() {
+        let session = memory_session();
+        let mut ids = Vec::new();
+        for issuer in ["A", "B", "C", "D", "E"] {
+            let view = session
+                .add(
+                    &manual(issuer, "alice", RFC_SEED_BASE32, OtpKindName::Totp),
+                    0,
+                )
+                .unwrap();
+            ids.push(parse_id(&view.id).unwrap());
+        }
+        session.set_favourite(&ids[3], true).unwrap();
+        // Copying records the use: B at 100, then C at 300.
+        let near = crate::settings::NearExpiry::Warn;
+        session.pick_code(&ids[1], 100, near).unwrap();
+        session.pick_code(&ids[2], 300, near).unwrap();
+        let order: Vec<String> = session
+            .quick_accounts()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.issuer)
             .collect();
-        assert_eq!(order, ["C", "E", "D", "B", "A", "F"]);
+        assert_eq!(order, ["D", "C", "B", "A", "E"]);
     }
 }
