@@ -54,9 +54,11 @@ fn refusal(e: &ExportEntry<'_>) -> Option<String> {
                 "Google Authenticator transfer codes cannot carry Steam Guard accounts".into(),
             )
         }
-        OtpKind::Totp { period } if period != 30 => return Some(format!(
+        OtpKind::Totp { period } if period != 30 => {
+            return Some(format!(
             "its period is {period} seconds and Google Authenticator transfer codes carry only 30"
-        )),
+        ))
+        }
         _ => {}
     }
     if p.digits != 6 && p.digits != 8 {

@@ -21,7 +21,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 use super::{
-    aes_gcm_open, base32_secret, check_pbkdf2, describe, limits, opt_int, parse_json, pbkdf2_key,
+    aes_gcm_open, base32_secret, check_pbkdf2, describe, opt_int, parse_json, pbkdf2_key,
     str_field, Collector, Encrypted, Format, ImportError, Imported, Prf, RawEntry, RawKind, Read,
 };
 
@@ -68,11 +68,10 @@ impl Sealed {
         if b.len() < 4 + 12 + 12 + 16 {
             return Err(ImportError::WrongPassword { format: FORMAT });
         }
+        // andOTP writes 140,000–160,000 rounds. A count of 0 or over the cap is not obeyed: such a file is an
+        // old-format backup whose password was wrong (its first bytes are a random nonce), or damaged.
         let rounds = u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-        if rounds > limits::MAX_PBKDF2_ITERATIONS {
-            check_pbkdf2(FORMAT, rounds)?;
-        }
-        if rounds == 0 {
+        if check_pbkdf2(FORMAT, rounds).is_err() {
             return Err(ImportError::WrongPassword { format: FORMAT });
         }
         let key = pbkdf2_key(FORMAT, Prf::Sha1, password.as_bytes(), &b[4..16], rounds)?;

@@ -306,9 +306,9 @@ pub enum ImportError {
     )]
     UnknownFormat,
     /// A format Tock recognises but does not import (another app's export or internal database).
-    #[error("{what} is not a format Tock can import; {advice}")]
+    #[error("this file is {what}, not a format Tock can import; {advice}")]
     Unsupported {
-        /// What the file is, e.g. "a LastPass Authenticator export".
+        /// What the file is, e.g. "a LastPass Authenticator export" (the message reads "this file is …").
         what: &'static str,
         /// What to export instead.
         advice: &'static str,
@@ -1104,6 +1104,43 @@ mod tests {
             err.contains("17 base32 characters") && !err.contains("JBSW"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn key_derivation_caps() {
+        let err = pbkdf2_key(Format::AndOtp, Prf::Sha1, b"x", b"salt", 1 << 40).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the andOTP file asks for 1099511627776 PBKDF2 rounds, more than Tock allows (at most 10000000 rounds); \
+             the app does not write such files, so it is not imported"
+        );
+        assert!(check_pbkdf2(Format::AndOtp, limits::MAX_PBKDF2_ITERATIONS).is_ok());
+        assert!(matches!(
+            check_pbkdf2(Format::AndOtp, 0),
+            Err(ImportError::Corrupt { .. })
+        ));
+        assert!(
+            argon2_params(Format::EnteAuth, 1024 * 1024, 4, 1).is_ok(),
+            "Ente's heaviest setting"
+        );
+        assert!(
+            argon2_params(Format::EnteAuth, 10, 1, 1).is_ok(),
+            "10 KiB, as libsodium allows"
+        );
+        for (m, t, p) in [
+            (64 << 20, 1, 1),
+            (1024 * 1024, 5, 1),
+            (1024, 1 << 40, 1),
+            (1024, 1, 64),
+        ] {
+            assert!(
+                matches!(
+                    argon2_params(Format::EnteAuth, m, t, p),
+                    Err(ImportError::KdfTooCostly { .. })
+                ),
+                "{m} {t} {p}"
+            );
+        }
     }
 
     #[test]
