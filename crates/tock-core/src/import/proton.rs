@@ -101,14 +101,10 @@ impl Sealed {
 
 fn entry(content: &Value, name: &str) -> Result<ImportedEntry, String> {
     let uri = str_field(content, "uri").ok_or("it has no URI")?.trim();
-    let steam = str_field(content, "entry_type").is_some_and(|t| t.eq_ignore_ascii_case("steam"))
-        || starts_with_ci(uri, "steam://");
-    if steam {
-        let key = uri
-            .get(8..)
-            .filter(|_| starts_with_ci(uri, "steam://"))
-            .ok_or("its Steam URI does not start with steam://")?;
-        return RawEntry::new("Steam", name, RawKind::Steam).finish(steam_secret(key));
+    // A Steam entry has a steam:// URI (an otpauth:// one, e.g. with encoder=steam, is read as such).
+    if starts_with_ci(uri, "steam://") {
+        // `steam://` is ASCII, so byte 8 is a character boundary.
+        return RawEntry::new("Steam", name, RawKind::Steam).finish(steam_secret(&uri[8..]));
     }
     let parsed: OtpAuthUri = uri
         .parse()
