@@ -59,7 +59,7 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
         .get("header")
         .ok_or_else(|| corrupt("it has no header"))?;
     match json.get("db") {
-        Some(db @ Value::Object(_)) => Ok(Read::Imported(read_db(db))),
+        Some(db @ Value::Object(_)) => read_db(db).map(Read::Imported),
         Some(Value::String(text)) => {
             let db = base64(text).ok_or_else(|| corrupt("its db is not base64"))?;
             let params = header
@@ -198,18 +198,21 @@ impl Sealed {
         if !db.is_object() {
             return Err(corrupt("its database is not a JSON object"));
         }
-        Ok(read_db(&db))
+        read_db(&db)
     }
 }
 
 /// Reads the database object (`{"version", "entries", "groups"}`).
-fn read_db(db: &Value) -> Imported {
+fn read_db(db: &Value) -> Result<Imported, ImportError> {
     let mut out = Collector::new(FORMAT);
     let Some(entries) = db.get("entries").and_then(Value::as_array) else {
         out.error("the database".into(), "it has no list of entries".into());
         return out.finish();
     };
     for (i, e) in entries.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let issuer = str_field(e, "issuer").unwrap_or("");
         let name = str_field(e, "name").unwrap_or("");
         out.push(|| describe(issuer, name, i), entry(e, issuer, name));

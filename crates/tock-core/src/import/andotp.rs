@@ -96,6 +96,9 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
         .ok_or_else(|| corrupt("it is not a list of entries"))?;
     let mut out = Collector::new(FORMAT);
     for (i, e) in list.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let label = str_field(e, "label").unwrap_or("");
         let (issuer, name) = match str_field(e, "issuer") {
             Some(issuer) => (issuer, label),

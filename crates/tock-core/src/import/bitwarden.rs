@@ -47,6 +47,9 @@ pub(crate) fn read_json(json: &Value) -> Result<Read, ImportError> {
         .ok_or_else(|| corrupt("it has no list of items"))?;
     let mut out = Collector::new(FORMAT);
     for (i, item) in items.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let login = item.get("login").cloned().unwrap_or(Value::Null);
         let Some(totp) = str_field(&login, "totp").filter(|t| !t.trim().is_empty()) else {
             continue;
@@ -96,6 +99,9 @@ pub(crate) fn read_csv(text: &str) -> Result<Read, ImportError> {
     );
     let mut out = Collector::new(FORMAT);
     for (i, record) in reader.records().enumerate() {
+        if out.stop() {
+            break;
+        }
         let record = record.map_err(|e| match e.position() {
             Some(p) => corrupt(&format!("its row at line {} cannot be read", p.line())),
             None => corrupt("a row cannot be read"),

@@ -31,6 +31,9 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
         })?;
     let mut out = Collector::new(FORMAT);
     for (i, t) in tokens.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let issuer = str_field(t, "issuerExt")
             .or_else(|| str_field(t, "issuerInt"))
             .unwrap_or("");

@@ -38,6 +38,10 @@ mod uri_list;
 /// The largest file [`read`] accepts: 20 MiB (real exports of a few thousand accounts are well under 5 MiB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 
+/// The most entries (accounts and entry errors together) one file may hold; a file with more is refused, so
+/// that junk cannot make millions of error messages.
+pub const MAX_ENTRIES: usize = 10_000;
+
 /// Caps on the key-derivation parameters a file may ask for. Every real export in the test corpora is within
 /// them (the largest: Ente's Argon2id 1 GiB × 4 passes, 2FAS's and andOTP's PBKDF2 up to 160,000 rounds, Aegis's
 /// scrypt N = 2^15); a file asking for more would take minutes or gigabytes, so it is refused.
@@ -329,6 +333,12 @@ pub enum ImportError {
         /// The format.
         format: Format,
     },
+    /// More than [`MAX_ENTRIES`] entries.
+    #[error("the {format} file holds more than 10000 entries, more than any authenticator export; check that it is the right file")]
+    TooManyEntries {
+        /// The format.
+        format: Format,
+    },
     /// Key-derivation parameters over [`limits`].
     #[error(
         "the {format} file asks for {what}, more than Tock allows ({limit}); \
@@ -389,9 +399,9 @@ pub fn read(bytes: &[u8], hint: Option<Format>) -> Result<Read, ImportError> {
     };
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let json = parse_json(text).map_err(|detail| ImportError::Corrupt {
-            format: guess_json_format(text),
-            detail,
+        let json = parse_json(text).map_err(|detail| match guess_json_format(text) {
+            Some(format) => ImportError::Corrupt { format, detail },
+            None => ImportError::UnknownFormat,
         })?;
         return read_json(&json);
     }
@@ -488,25 +498,27 @@ fn parse_json(text: &str) -> Result<Value, String> {
 }
 
 /// For a file that looks like JSON but does not parse: which format it probably is, from its first keys.
-fn guess_json_format(text: &str) -> Format {
+fn guess_json_format(text: &str) -> Option<Format> {
     let head: String = text.chars().take(2000).collect();
     let has = |k: &str| head.contains(&format!("\"{k}\""));
     if has("header") || has("db") {
-        Format::Aegis
+        Some(Format::Aegis)
     } else if has("services") || has("servicesEncrypted") || has("schemaVersion") {
-        Format::TwoFas
+        Some(Format::TwoFas)
     } else if has("kdfParams") || has("encryptedData") {
-        Format::EnteAuth
+        Some(Format::EnteAuth)
     } else if has("items") || has("encrypted") {
-        Format::Bitwarden
+        Some(Format::Bitwarden)
     } else if has("tokens") || has("tokenOrder") {
-        Format::FreeOtpPlus
+        Some(Format::FreeOtpPlus)
     } else if has("Authenticators") {
-        Format::Stratum
+        Some(Format::Stratum)
     } else if has("entries") || has("salt") {
-        Format::ProtonAuthenticator
+        Some(Format::ProtonAuthenticator)
+    } else if text.trim_start().starts_with("[{") && has("secret") {
+        Some(Format::AndOtp)
     } else {
-        Format::AndOtp
+        None
     }
 }
 
@@ -663,6 +675,7 @@ pub(crate) struct Collector {
     format: Format,
     entries: Vec<ImportedEntry>,
     errors: Vec<EntryError>,
+    overflow: bool,
 }
 
 impl Collector {
@@ -671,6 +684,7 @@ impl Collector {
             format,
             entries: Vec::new(),
             errors: Vec::new(),
+            overflow: false,
         }
     }
 
@@ -690,19 +704,42 @@ impl Collector {
     }
 
     pub(crate) fn error(&mut self, entry: String, reason: String) {
+        if self.is_full() {
+            self.overflow = true;
+            return;
+        }
         self.errors.push(EntryError { entry, reason });
     }
 
-    pub(crate) fn finish(self) -> Imported {
-        Imported {
+    /// Called before each entry: true once [`MAX_ENTRIES`] are held and another comes, so the format's loop
+    /// stops and [`Collector::finish`] refuses the file.
+    pub(crate) fn stop(&mut self) -> bool {
+        if self.is_full() {
+            self.overflow = true;
+        }
+        self.overflow
+    }
+
+    /// [`MAX_ENTRIES`] reached.
+    pub(crate) fn is_full(&self) -> bool {
+        self.entries.len() + self.errors.len() >= MAX_ENTRIES
+    }
+
+    pub(crate) fn finish(self) -> Result<Imported, ImportError> {
+        if self.overflow {
+            return Err(ImportError::TooManyEntries {
+                format: self.format,
+            });
+        }
+        Ok(Imported {
             format: self.format,
             entries: self.entries,
             errors: self.errors,
-        }
+        })
     }
 
     pub(crate) fn read(self) -> Result<Read, ImportError> {
-        Ok(Read::Imported(self.finish()))
+        self.finish().map(Read::Imported)
     }
 }
 

@@ -64,6 +64,9 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
         .ok_or_else(|| corrupt("it has no list of entries"))?;
     let mut out = Collector::new(FORMAT);
     for (i, e) in entries.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let content = e.get("content").cloned().unwrap_or(Value::Null);
         let name = str_field(&content, "name").unwrap_or("");
         let result = entry(&content, name).map(|mut entry| {

@@ -120,6 +120,9 @@ pub(crate) fn read_plain(json: &Value) -> Result<Read, ImportError> {
         .ok_or_else(|| corrupt("it has no list of authenticators"))?;
     let mut out = Collector::new(FORMAT);
     for (i, a) in list.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let issuer = str_field(a, "Issuer").unwrap_or("");
         let name = str_field(a, "Username").unwrap_or("");
         out.push(|| describe(issuer, name, i), entry(a, issuer, name));

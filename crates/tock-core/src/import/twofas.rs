@@ -67,7 +67,7 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
         .get("services")
         .and_then(Value::as_array)
         .ok_or_else(|| corrupt("it has no list of services"))?;
-    Ok(Read::Imported(read_services(services)))
+    read_services(services).map(Read::Imported)
 }
 
 impl Sealed {
@@ -86,13 +86,16 @@ impl Sealed {
         let list = services
             .as_array()
             .ok_or_else(|| corrupt("its services are not a list"))?;
-        Ok(read_services(list))
+        read_services(list)
     }
 }
 
-fn read_services(services: &[Value]) -> Imported {
+fn read_services(services: &[Value]) -> Result<Imported, ImportError> {
     let mut out = Collector::new(FORMAT);
     for (i, s) in services.iter().enumerate() {
+        if out.stop() {
+            break;
+        }
         let otp = s.get("otp").cloned().unwrap_or(Value::Null);
         let service = str_field(s, "name").unwrap_or("").trim();
         let issuer = if service.is_empty() {

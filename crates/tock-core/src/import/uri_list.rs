@@ -51,6 +51,9 @@ pub(crate) fn read_as(text: &str, format: Format) -> Result<Read, ImportError> {
     let mut out = Collector::new(format);
     let mut any = false;
     for (i, line) in meaningful(text) {
+        if out.stop() {
+            break;
+        }
         any = true;
         let where_ = |label: Option<String>| match label {
             Some(l) if !l.is_empty() => format!("line {} ({l})", i + 1),
