@@ -573,8 +573,6 @@ fn read_json(json: &Value) -> Result<Read, ImportError> {
             what: "a Steam Guard maFile",
             advice: "add the Steam account with its otpauth://steam/ or steam:// key as a URI list instead",
         })
-    } else if key("encrypted") && key("items") {
-        bitwarden::read_json(json)
     } else {
         Err(ImportError::UnknownFormat)
     }
