@@ -598,6 +598,51 @@ fn a_format_hint_reads_the_file_as_that_format() {
 }
 
 #[test]
+fn notes_and_favourites_come_along() {
+    let read = |path: &str| {
+        let bytes = std::fs::read(root().join(path)).unwrap();
+        match import::read(&bytes, None) {
+            Ok(Read::Imported(i)) => i,
+            other => panic!("{path}: {other:?}"),
+        }
+    };
+    // Ente keeps a note and a pinned flag in codeDisplay.
+    let ente = read("importers-extra/files/proton/ente/plain_with_hotp.txt");
+    let notes: Vec<(&str, &str)> = ente
+        .entries
+        .iter()
+        .map(|e| (e.issuer.as_str(), e.notes.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("code1 ente", "ente auth"),
+            ("issuer", "jddnhdxhhdjdhhdhdhxhh"),
+            ("issuer", "nsbfjxnxnxnxncb")
+        ]
+    );
+    // Aegis's note field, through Tock's own export.
+    let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+    let params = OtpParams::totp_default();
+    let one = [ExportEntry {
+        issuer: "A",
+        name: "b",
+        secret: &secret,
+        params: &params,
+        notes: "recovery: desk drawer",
+        favourite: true,
+    }];
+    let text = export::aegis::plain(&one);
+    let Ok(Read::Imported(got)) = import::read(text.as_bytes(), None) else {
+        panic!()
+    };
+    assert_eq!(
+        (got.entries[0].notes.as_str(), got.entries[0].favourite),
+        ("recovery: desk drawer", true)
+    );
+}
+
+#[test]
 fn entries_convert_to_new_accounts() {
     let bytes = std::fs::read(root().join("aegis-importers/files/aegis_plain.json")).unwrap();
     let Ok(Read::Imported(got)) = import::read(&bytes, None) else {
