@@ -309,6 +309,45 @@ fn aegis_corpus() {
     each_file(checks);
 }
 
+/// The fixtures are the corpora's files unchanged: every file listed in each folder's MANIFEST.sha256 has its
+/// hash, and every file of the folder (but the manifest) is listed.
+#[test]
+fn fixtures_match_their_manifests() {
+    use sha2::Digest;
+    for corpus in ["aegis-importers", "importers-extra"] {
+        let dir = root().join(corpus);
+        let manifest = std::fs::read_to_string(dir.join("MANIFEST.sha256")).unwrap();
+        let mut listed = Vec::new();
+        for line in manifest.lines().filter(|l| !l.trim().is_empty()) {
+            let (hash, path) = line.split_once("  ").unwrap();
+            let path = path.trim_start_matches("./");
+            let bytes =
+                std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{corpus}/{path}: {e}"));
+            assert_eq!(
+                data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(&bytes)),
+                hash,
+                "{corpus}/{path}"
+            );
+            listed.push(path.to_owned());
+        }
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+                    assert!(
+                        rel == "MANIFEST.sha256" || listed.contains(&rel),
+                        "{corpus}/{rel} is not in the manifest"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn aegis_vault_with_legacy_groups() {
     let bytes =
