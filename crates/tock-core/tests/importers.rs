@@ -895,6 +895,11 @@ fn google_transfer_round_trip_leaves_out_and_names_what_it_cannot_carry() {
         ]
     );
     assert_eq!(out.uris.len(), 1);
+    let shown = format!("{out:?}");
+    assert!(
+        !shown.contains("otpauth-migration") && shown.contains("<1 redacted>"),
+        "{shown}"
+    );
     let batch = migration::parse_migration_uri(&out.uris[0]).unwrap();
     assert_eq!(
         (

@@ -21,13 +21,21 @@ use crate::{Algorithm, OtpKind};
 /// Accounts per transfer URI (Google Authenticator puts about ten in one QR code).
 pub const ACCOUNTS_PER_URI: usize = 10;
 
-/// What [`google_transfer`] made.
-#[derive(Debug)]
+/// What [`google_transfer`] made. Its `Debug` output counts the URIs but does not show them (they hold secrets).
 pub struct GoogleExport {
     /// The URIs, in order; each holds secrets.
     pub uris: Vec<Zeroizing<String>>,
     /// The accounts the format cannot carry, each named with why.
     pub left_out: Vec<LeftOut>,
+}
+
+impl std::fmt::Debug for GoogleExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleExport")
+            .field("uris", &format_args!("<{} redacted>", self.uris.len()))
+            .field("left_out", &self.left_out)
+            .finish()
+    }
 }
 
 /// An account left out of an export.
