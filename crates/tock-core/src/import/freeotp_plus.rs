@@ -4,10 +4,11 @@
 //! "tokens":[{"algo","counter","digits","issuerExt","issuerInt","label","period","secret","type"}]}` where
 //! `secret` is the key as a list of signed bytes (−128…127) and `type` is TOTP or HOTP.
 //!
-//! Readings: the issuer is `issuerExt` (the one shown; `issuerInt` when it is absent). FreeOTP(+) stores an HOTP
-//! counter one below the counter of the code it last showed (it increments before computing); the stored value
-//! is the counter of the next code, and is imported as it is (as Aegis and Stratum do, and as
-//! `expected_entries.json` requires): the next code Tock shows is the one FreeOTP+ would have shown.
+//! Readings: the issuer is `issuerExt` (the one shown; `issuerInt` when it is absent). The HOTP counter: FreeOTP(+)
+//! stores one less than the otpauth counter it was given (it subtracts 1 when adding a URI and adds 1 when
+//! writing one) and computes its next code at the stored value (`getHOTP(counter++)`). The counter is imported as
+//! stored, as Aegis and Stratum do and as the test corpora require: Tock's next code is the one FreeOTP+ would
+//! have shown next (an otpauth URI that FreeOTP+ wrote for the same account would say one more).
 //!
 //! Lost on import: icons, `tokenOrder` (entries keep file order). FreeOTP+ has no Steam kind.
 //!
