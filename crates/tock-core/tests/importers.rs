@@ -1037,3 +1037,84 @@ fn proton_password_export_round_trip() {
         }
     );
 }
+
+/// A fixed "random" source for crypto_secretstream's header in the Ente round trip (tests only).
+struct FixedRng(u8);
+
+impl rand_core::RngCore for FixedRng {
+    fn next_u32(&mut self) -> u32 {
+        u32::from(self.0)
+    }
+    fn next_u64(&mut self) -> u64 {
+        u64::from(self.0)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        dest.fill(self.0);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for FixedRng {}
+
+/// Ente's encrypted export built here as Ente builds it (libsodium crypto_pwhash Argon2id13 with the file's
+/// limits, one secretstream message), with a non-ASCII password and small limits, then read back.
+#[test]
+fn ente_encrypted_round_trip_with_a_non_ascii_password() {
+    use crypto_secretstream::{Key, PushStream, Tag};
+    let password = "mot de passe é 密码";
+    let salt = [4u8; 16];
+    let (mem_limit, ops_limit) = (64 * 1024u32, 2u32);
+    let mut key = [0u8; 32];
+    argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(mem_limit / 1024, ops_limit, 1, Some(32)).unwrap(),
+    )
+    .hash_password_into(password.as_bytes(), &salt, &mut key)
+    .unwrap();
+    let text = "otpauth://totp/Ente:zoë?secret=JBSWY3DPEHPK3PXP&issuer=Ente&codeDisplay=%7B%22pinned%22%3Atrue%2C%22note%22%3A%22n%C3%B6te%22%7D\n\
+                otpauth://hotp/Site:bob?secret=GEZDGNBVGY3TQOJQ&counter=7&issuer=Site\n";
+    let (header, mut stream) = PushStream::init(FixedRng(9), &Key::from(key));
+    let mut sealed = text.as_bytes().to_vec();
+    stream.push(&mut sealed, b"", Tag::Final).unwrap();
+    let b64 = data_encoding::BASE64;
+    let file = serde_json::json!({
+        "version": 1,
+        "kdfParams": {"memLimit": mem_limit, "opsLimit": ops_limit, "salt": b64.encode(&salt)},
+        "encryptedData": b64.encode(&sealed),
+        "encryptionNonce": b64.encode(header.as_ref()),
+    })
+    .to_string();
+    let got = import_file(
+        "ente round trip",
+        file.as_bytes(),
+        Format::EnteAuth,
+        Some(password),
+    );
+    assert_eq!(got.format, Format::EnteAuth);
+    assert!(got.errors.is_empty(), "{:?}", got.errors);
+    let summary: Vec<(&str, &str, &str, bool, Option<u64>)> = got
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.issuer.as_str(),
+                e.name.as_str(),
+                e.notes.as_str(),
+                e.favourite,
+                e.params.counter(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Ente", "zoë", "nöte", true, None),
+            ("Site", "bob", "", false, Some(7))
+        ]
+    );
+    assert_eq!(b32(&got.entries[1].secret), "GEZDGNBVGY3TQOJQ");
+}
