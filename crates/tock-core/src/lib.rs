@@ -7,6 +7,8 @@
 
 pub mod account;
 pub mod backup;
+pub mod export;
+pub mod import;
 pub mod migration;
 pub mod otp;
 pub mod qr;
