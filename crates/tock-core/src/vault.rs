@@ -249,6 +249,59 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         Ok(self.doc.accounts.last().expect("just pushed"))
     }
 
+    /// Adds many accounts at once (an import): every secret first, then the document, written once. If a
+    /// secret cannot be stored or the document cannot be written, the secrets stored so far are deleted again
+    /// and nothing is added. Each entry is `(id, account, favourite)`; all are checked before anything is
+    /// stored. Returns the accounts added, in order.
+    pub fn add_many(
+        &mut self,
+        news: Vec<(AccountId, NewAccount, bool)>,
+        now: u64,
+        policy: DigitsPolicy,
+    ) -> Result<&[Account], VaultError> {
+        for (_, new, _) in &news {
+            new.params.validate(policy)?;
+        }
+        let vault_id = self.doc.vault_id.clone();
+        let first = self.doc.accounts.len();
+        let mut stored: Vec<AccountId> = Vec::with_capacity(news.len());
+        let undo = |secrets: &S, stored: &[AccountId]| {
+            for id in stored {
+                let _ = secrets.delete(&vault_id, id);
+            }
+        };
+        let mut accounts = Vec::with_capacity(news.len());
+        for (id, new, favourite) in news {
+            let account = Account {
+                id,
+                issuer: new.issuer,
+                name: new.name,
+                params: new.params,
+                added_at: now,
+                notes: new.notes,
+                backup_codes: None,
+                favourite,
+                last_used: None,
+            };
+            if let Err(e) = self
+                .secrets
+                .put(&vault_id, &account.id, &account.label(), &new.secret)
+            {
+                undo(&self.secrets, &stored);
+                return Err(e.into());
+            }
+            stored.push(account.id.clone());
+            accounts.push(account);
+        }
+        self.doc.accounts.extend(accounts);
+        if let Err(e) = self.save() {
+            self.doc.accounts.truncate(first);
+            undo(&self.secrets, &stored);
+            return Err(e);
+        }
+        Ok(&self.doc.accounts[first..])
+    }
+
     /// Removes an account: the document first, then its backup codes, then the secret; if an item cannot be
     /// deleted the account goes back into the document (and its backup codes back into the keychain), so no
     /// item is left that the document does not know and no account loses its codes.
@@ -556,6 +609,46 @@ mod tests {
 
     fn id(n: u8) -> AccountId {
         AccountId::from_random([n; 8])
+    }
+
+    #[test]
+    fn many_accounts_are_added_in_one_write_or_not_at_all() {
+        let mut v = vault();
+        let batch = |from: u8| -> Vec<(AccountId, NewAccount, bool)> {
+            (from..from + 3)
+                .map(|n| (id(n), new_account(&format!("Site {n}")), n == from))
+                .collect()
+        };
+        let added: Vec<String> = v
+            .add_many(batch(1), 7, DigitsPolicy::Import)
+            .unwrap()
+            .iter()
+            .map(|a| a.issuer.clone())
+            .collect();
+        assert_eq!(added, ["Site 1", "Site 2", "Site 3"]);
+        assert!(v.doc().accounts[0].favourite && !v.doc().accounts[1].favourite);
+        assert_eq!(v.doc().accounts[2].added_at, 7);
+        assert_eq!(v.secrets().items.borrow().len(), 3);
+
+        // The document cannot be written: nothing is added and no secret is left behind.
+        v.file.read_only.set(true);
+        assert!(v.add_many(batch(10), 8, DigitsPolicy::Import).is_err());
+        v.file.read_only.set(false);
+        assert_eq!(v.doc().accounts.len(), 3);
+        assert_eq!(v.secrets().items.borrow().len(), 3);
+
+        // A bad entry is refused before anything is stored.
+        let mut bad = batch(20);
+        bad[2].1.params.digits = 12;
+        assert!(v.add_many(bad, 9, DigitsPolicy::Import).is_err());
+        assert_eq!(v.secrets().items.borrow().len(), 3);
+
+        // The keychain refuses: nothing is added.
+        v.secrets().locked.set(true);
+        assert!(v.add_many(batch(30), 9, DigitsPolicy::Import).is_err());
+        v.secrets().locked.set(false);
+        assert_eq!(v.secrets().items.borrow().len(), 3);
+        assert_eq!(v.doc().accounts.len(), 3);
     }
 
     fn assert_consistent(v: &Vault<MemorySecrets, MemoryDoc>) {

@@ -16,6 +16,8 @@ pub mod codes;
 pub mod copy;
 pub mod enrol;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod session;
 pub mod settings;
 pub mod ticks;

@@ -9,7 +9,10 @@ mod add;
 mod backup_codes;
 mod code;
 mod copy;
+mod export;
+mod import;
 mod list;
+mod password;
 mod remove;
 mod scan;
 
@@ -77,6 +80,11 @@ pub enum Command {
     },
     /// Copy an account's code to the clipboard (marked as sensitive) and clear it later if it is still there.
     Copy(copy::CopyArgs),
+    /// Import another authenticator's export file; prints "imported N, skipped M" and the skipped entries.
+    Import(import::ImportArgs),
+    /// Export every account to a file another authenticator imports (encrypted Aegis vault, plain formats,
+    /// or Google Authenticator transfer codes).
+    Export(export::ExportArgs),
     /// Remove an account and its keychain item.
     Remove {
         /// The account id (or a search matching exactly one account).
@@ -111,6 +119,8 @@ pub fn run(command: Command, data_dir: &Path) -> CliResult {
         Command::BackupCodes { command } => backup_codes::run(command, &open(data_dir)?),
         Command::Copy(args) => copy::run(args, data_dir),
         Command::Remove { id } => remove::run(&open(data_dir)?, &id),
+        Command::Import(args) => import::run(args, &open(data_dir)?),
+        Command::Export(args) => export::run(args, &open(data_dir)?),
     }
 }
 

@@ -173,10 +173,7 @@ pub fn classify(text: &str) -> Payload {
 /// Draws `text` as a QR code (error correction level M, 4-module quiet zone) in a standalone SVG document:
 /// black modules on a white background, one unit per module, scalable to any size.
 pub fn encode_svg(text: &str) -> Result<String, QrError> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|_| QrError::TextTooLong)?;
-    let n = code.width();
-    let colors = code.to_colors();
+    let (n, colors) = modules(text)?;
     let side = n + 8;
     let mut path = String::new();
     for y in 0..n {
@@ -190,4 +187,26 @@ pub fn encode_svg(text: &str) -> Result<String, QrError> {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
          <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
     ))
+}
+
+/// The modules of a QR code of `text` (error correction M): its width and the colours row by row.
+fn modules(text: &str) -> Result<(usize, Vec<qrcode::Color>), QrError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| QrError::TextTooLong)?;
+    Ok((code.width(), code.to_colors()))
+}
+
+/// A QR code of `text` as a black-on-white picture, `module_px` pixels per module, with the 4-module quiet
+/// zone the standard asks for (for files a phone scans from a screen, e.g. transfer codes).
+pub fn encode_image(text: &str, module_px: u32) -> Result<image::GrayImage, QrError> {
+    let (n, colors) = modules(text)?;
+    let px = module_px.max(1);
+    let side = (n as u32 + 8) * px;
+    Ok(image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / px) as usize, (y / px) as usize);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[(my - 4) * n + (mx - 4)] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    }))
 }
