@@ -114,13 +114,21 @@ fn entry_errors_are_listed_and_other_apps_files_are_refused_whole() {
     assert_eq!(listed(vault.path()).len(), 0);
 }
 
-#[test]
-fn exports_read_back_into_a_fresh_vault_with_the_same_codes() {
+/// A vault holding Aegis's seven test vectors (imported from its plain export), and a scratch folder.
+fn vault_with_the_vectors() -> (tempfile::TempDir, tempfile::TempDir) {
     require_secret_service();
     let vault = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
     let source = fixture("aegis-importers/files/aegis_plain.json");
-    ok(vault.path(), &["import", source.to_str().unwrap()]);
+    assert_eq!(
+        ok(vault.path(), &["import", source.to_str().unwrap()]),
+        "imported 7, skipped 0"
+    );
+    (vault, tempfile::tempdir().unwrap())
+}
+
+#[test]
+fn exports_read_back_into_a_fresh_vault_with_the_same_codes() {
+    let (vault, scratch) = vault_with_the_vectors();
     // Each account's code: TOTP and Steam at a fixed time, HOTP at its stored counter (listing does not
     // advance it).
     let codes = |dir: &Path| {
@@ -232,11 +240,7 @@ fn exports_read_back_into_a_fresh_vault_with_the_same_codes() {
 
 #[test]
 fn google_transfer_codes_are_images_tock_scans_back() {
-    require_secret_service();
-    let vault = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let source = fixture("aegis-importers/files/aegis_plain.json");
-    ok(vault.path(), &["import", source.to_str().unwrap()]);
+    let (vault, scratch) = vault_with_the_vectors();
     let out = scratch.path().join("transfer");
     let result = tock(
         vault.path(),

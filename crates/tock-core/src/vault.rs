@@ -222,31 +222,8 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         now: u64,
         policy: DigitsPolicy,
     ) -> Result<&Account, VaultError> {
-        new.params.validate(policy)?;
-        let account = Account {
-            id,
-            issuer: new.issuer,
-            name: new.name,
-            params: new.params,
-            added_at: now,
-            notes: new.notes,
-            backup_codes: None,
-            favourite: false,
-            last_used: None,
-        };
-        self.secrets.put(
-            &self.doc.vault_id,
-            &account.id,
-            &account.label(),
-            &new.secret,
-        )?;
-        self.doc.accounts.push(account);
-        if let Err(e) = self.save() {
-            let account = self.doc.accounts.pop().expect("just pushed");
-            let _ = self.secrets.delete(&self.doc.vault_id, &account.id);
-            return Err(e);
-        }
-        Ok(self.doc.accounts.last().expect("just pushed"))
+        let added = self.add_many(vec![(id, new, false)], now, policy)?;
+        Ok(&added[0])
     }
 
     /// Adds many accounts at once (an import): every secret first, then the document, written once. If a

@@ -26,10 +26,7 @@ const FORMAT: Format = Format::Aegis;
 const MAX_PASSWORD_SLOTS: usize = 4;
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// A password slot.

@@ -28,10 +28,7 @@ use super::{
 const FORMAT: Format = Format::AndOtp;
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// An encrypted andOTP backup (either format: told apart at decryption).
@@ -113,17 +110,7 @@ pub(crate) fn read(json: &Value) -> Result<Read, ImportError> {
 }
 
 fn entry(e: &Value, issuer: &str, name: &str) -> Result<super::ImportedEntry, String> {
-    let kind = match str_field(e, "type").map(str::to_ascii_uppercase).as_deref() {
-        None | Some("TOTP") => RawKind::Totp,
-        Some("HOTP") => RawKind::Hotp,
-        Some("STEAM") => RawKind::Steam,
-        Some(other) => {
-            return Err(format!(
-                "its type \"{}\" is not supported (only TOTP, HOTP and Steam are)",
-                super::quoted(other)
-            ))
-        }
-    };
+    let kind = RawKind::from_type(str_field(e, "type"))?;
     let mut raw = RawEntry::new(issuer, name, kind);
     raw.algorithm = str_field(e, "algorithm").map(str::to_owned);
     raw.digits = opt_int(e, "digits")?;

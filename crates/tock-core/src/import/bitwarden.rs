@@ -28,10 +28,7 @@ use crate::OtpAuthUri;
 const FORMAT: Format = Format::Bitwarden;
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 pub(crate) fn read_json(json: &Value) -> Result<Read, ImportError> {

@@ -27,10 +27,7 @@ const FORMAT: Format = Format::EnteAuth;
 const SECRETSTREAM_ABYTES: usize = 17;
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// An encrypted Ente export.

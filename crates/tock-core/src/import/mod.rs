@@ -364,6 +364,16 @@ pub enum ImportError {
     },
 }
 
+impl ImportError {
+    /// A damaged `format` file; `detail` says what is wrong in a few words.
+    pub(crate) fn corrupt(format: Format, detail: &str) -> Self {
+        ImportError::Corrupt {
+            format,
+            detail: detail.into(),
+        }
+    }
+}
+
 fn supported_list() -> String {
     FORMATS
         .iter()
@@ -747,6 +757,21 @@ pub(crate) enum RawKind {
     Totp,
     Hotp,
     Steam,
+}
+
+impl RawKind {
+    /// The kind a format's `type` field names ("TOTP", "hotp", "Steam"; none: TOTP), or why it is not one.
+    pub(crate) fn from_type(name: Option<&str>) -> Result<Self, String> {
+        match name.map(str::to_ascii_uppercase).as_deref() {
+            None | Some("TOTP") => Ok(RawKind::Totp),
+            Some("HOTP") => Ok(RawKind::Hotp),
+            Some("STEAM") => Ok(RawKind::Steam),
+            Some(other) => Err(format!(
+                "its type \"{}\" is not supported (only TOTP, HOTP and Steam are)",
+                quoted(other)
+            )),
+        }
+    }
 }
 
 /// The fields of an entry as read, before checking; formats fill what they have.

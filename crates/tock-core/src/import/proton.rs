@@ -33,10 +33,7 @@ pub(crate) const AAD: &[u8] = b"proton.authenticator.export.v1";
 pub(crate) const ARGON2: (u64, u64, u64) = (19 * 1024, 2, 1);
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// A password-protected Proton Authenticator export.

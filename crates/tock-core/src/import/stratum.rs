@@ -25,10 +25,7 @@ const STRONG: &[u8; 16] = b"AUTHENTICATORPRO";
 const LEGACY: &[u8; 16] = b"AuthenticatorPro";
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// Whether the bytes start with one of Stratum's encryption headers.

@@ -27,10 +27,7 @@ const FORMAT: Format = Format::TwoFas;
 const PBKDF2_ROUNDS: u64 = 10_000;
 
 fn corrupt(detail: &str) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    ImportError::corrupt(FORMAT, detail)
 }
 
 /// An encrypted 2FAS backup.
@@ -112,20 +109,7 @@ fn read_services(services: &[Value]) -> Result<Imported, ImportError> {
 }
 
 fn entry(s: &Value, otp: &Value, issuer: &str, name: &str) -> Result<super::ImportedEntry, String> {
-    let kind = match str_field(otp, "tokenType")
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
-        None | Some("TOTP") => RawKind::Totp,
-        Some("HOTP") => RawKind::Hotp,
-        Some("STEAM") => RawKind::Steam,
-        Some(other) => {
-            return Err(format!(
-                "its type \"{}\" is not supported (only TOTP, HOTP and Steam are)",
-                super::quoted(other)
-            ))
-        }
-    };
+    let kind = RawKind::from_type(str_field(otp, "tokenType"))?;
     let mut raw = RawEntry::new(issuer, name, kind);
     raw.algorithm = str_field(otp, "algorithm").map(str::to_owned);
     raw.digits = opt_int(otp, "digits")?;
