@@ -120,6 +120,13 @@ pub enum VaultError {
     Backup(#[from] crate::backup::BackupError),
 }
 
+/// Whether two accounts carry the same issuer and account name, ignoring case: an enrolment (or an import)
+/// of the second would duplicate the first.
+pub fn same_label(issuer: &str, name: &str, other_issuer: &str, other_name: &str) -> bool {
+    issuer.to_lowercase() == other_issuer.to_lowercase()
+        && name.to_lowercase() == other_name.to_lowercase()
+}
+
 /// What is needed to add an account.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -370,10 +377,7 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         name: &str,
         secret: &Secret,
     ) -> Result<Vec<&Account>, VaultError> {
-        let same_label = |a: &Account| {
-            a.issuer.to_lowercase() == issuer.to_lowercase()
-                && a.name.to_lowercase() == name.to_lowercase()
-        };
+        let same_label = |a: &Account| same_label(&a.issuer, &a.name, issuer, name);
         let mut found = Vec::new();
         for account in &self.doc.accounts {
             if same_label(account)

@@ -434,18 +434,7 @@ fn transfer_qr_images_give_their_entries_through_the_scanner() {
         let batch = migration::parse_migration_uri(qr_text).unwrap();
         let got = Imported {
             format: Format::UriList,
-            entries: batch
-                .entries
-                .into_iter()
-                .map(|e| ImportedEntry {
-                    issuer: e.issuer,
-                    name: e.name,
-                    secret: e.secret,
-                    params: e.params,
-                    notes: String::new(),
-                    favourite: false,
-                })
-                .collect(),
+            entries: batch.entries.into_iter().map(ImportedEntry::from).collect(),
             errors: Vec::new(),
         };
         check_imported(file, &got, Format::UriList, want, Some(at));

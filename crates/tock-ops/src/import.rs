@@ -5,9 +5,9 @@
 //! or not at all.
 use std::path::Path;
 
-use tock_core::import::{self, Imported, ImportedEntry, Read, MAX_FILE_BYTES};
+use tock_core::import::{self, describe, Imported, ImportedEntry, Read, MAX_FILE_BYTES};
 use tock_core::otp::DigitsPolicy;
-use tock_core::vault::{DocStore, NewAccount, SecretStore};
+use tock_core::vault::{same_label, DocStore, NewAccount, SecretStore};
 use tock_core::{Account, AccountId, Secret};
 use zeroize::Zeroizing;
 
@@ -63,19 +63,6 @@ pub struct ImportSummary {
     pub skipped: Vec<Skipped>,
 }
 
-fn same_label(a: &str, b: &str, c: &str, d: &str) -> bool {
-    a.to_lowercase() == c.to_lowercase() && b.to_lowercase() == d.to_lowercase()
-}
-
-fn label(issuer: &str, name: &str, index: usize) -> String {
-    match (issuer.trim().is_empty(), name.trim().is_empty()) {
-        (false, false) => format!("{issuer} ({name})"),
-        (false, true) => issuer.to_owned(),
-        (true, false) => name.to_owned(),
-        (true, true) => format!("entry {}", index + 1),
-    }
-}
-
 impl<S: SecretStore, D: DocStore> Session<S, D> {
     /// Adds the entries of a read file at `now` (Unix seconds), skipping duplicates; all are added in one
     /// step, or none (a keychain or disk failure leaves the vault as it was).
@@ -107,7 +94,7 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
                 notes,
                 favourite,
             } = entry;
-            let this = label(&issuer, &name, index);
+            let this = describe(&issuer, &name, index);
             if let Err(e) = params.validate(DigitsPolicy::Import) {
                 skipped.push(Skipped {
                     entry: this,

@@ -216,6 +216,19 @@ impl From<ImportedEntry> for crate::vault::NewAccount {
     }
 }
 
+impl From<crate::migration::MigrationEntry> for ImportedEntry {
+    fn from(e: crate::migration::MigrationEntry) -> Self {
+        ImportedEntry {
+            issuer: e.issuer,
+            name: e.name,
+            secret: e.secret,
+            params: e.params,
+            notes: String::new(),
+            favourite: false,
+        }
+    }
+}
+
 /// An entry that could not be imported.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryError {
@@ -667,7 +680,7 @@ pub(crate) fn quoted(value: &str) -> String {
 }
 
 /// How an entry is named in [`EntryError::entry`]: "Issuer (name)", "Issuer", "name", or "entry N" (1-based).
-pub(crate) fn describe(issuer: &str, name: &str, index: usize) -> String {
+pub fn describe(issuer: &str, name: &str, index: usize) -> String {
     let issuer: String = issuer.trim().chars().take(60).collect();
     let name: String = name.trim().chars().take(60).collect();
     match (issuer.is_empty(), name.is_empty()) {

@@ -63,17 +63,7 @@ pub(crate) fn read_as(text: &str, format: Format) -> Result<Read, ImportError> {
             match migration::parse_migration_uri(line) {
                 Ok(batch) => {
                     for e in batch.entries {
-                        out.push(
-                            String::new,
-                            Ok(ImportedEntry {
-                                issuer: e.issuer,
-                                name: e.name,
-                                secret: e.secret,
-                                params: e.params,
-                                notes: String::new(),
-                                favourite: false,
-                            }),
-                        );
+                        out.push(String::new, Ok(ImportedEntry::from(e)));
                     }
                     for why in batch.errors {
                         out.error(where_(None), why);
