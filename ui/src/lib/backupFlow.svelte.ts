@@ -35,6 +35,12 @@ export class BackupFlow {
   /** The walk-through of `id` is over (done or skipped). */
   finished(id: string): void {
     this.queue = this.queue.filter((q) => q !== id);
+    if (this.opened?.kind === 'walkthrough' && this.opened.id === id) this.opened = null;
+  }
+
+  /** Opens the walk-through of `id` on purpose (the re-link checklist's last step: the new backup codes). */
+  walkthrough(id: string): void {
+    this.opened = { kind: 'walkthrough', id };
   }
 
   /** "Don't ask again": remembered in the vault; the walk-throughs waiting are dropped. */

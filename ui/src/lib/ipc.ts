@@ -12,12 +12,22 @@ import type { CameraInfo } from './bindings/CameraInfo';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { CopyReport } from './bindings/CopyReport';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { ExportDone } from './bindings/ExportDone';
+import type { ExportFormatName } from './bindings/ExportFormatName';
+import type { ImportDone } from './bindings/ImportDone';
+import type { ImportOpened } from './bindings/ImportOpened';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportReview } from './bindings/ImportReview';
 import type { IpcError } from './bindings/IpcError';
+import type { MoveProgress } from './bindings/MoveProgress';
 import type { RecognisedCodes } from './bindings/RecognisedCodes';
+import type { RelinkStep } from './bindings/RelinkStep';
 import type { ScanReport } from './bindings/ScanReport';
 import type { Settings } from './bindings/Settings';
 import type { SettingsView } from './bindings/SettingsView';
 import type { ShortcutStatus } from './bindings/ShortcutStatus';
+import type { TransferCodes } from './bindings/TransferCodes';
+import type { TransferMode } from './bindings/TransferMode';
 import type { UsedBackupCode } from './bindings/UsedBackupCode';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -219,3 +229,58 @@ export const exportBackupCodes = (id: string, format: 'txt' | 'html') =>
 
 /** Opens the HTML sheet saved last in the browser, to print it. */
 export const openBackupSheet = () => call<null>('open_backup_sheet');
+
+// Moving accounts: imports from other authenticators, exports, showing QR codes for a phone and the
+// progress checklists. No secret crosses, except the QR images of transferCodes (shown after confirmation).
+
+/** Shows the native open dialog and reads the export file (null: cancelled). Rejects for an unknown format. */
+export const openImportFile = () => call<ImportOpened | null>('open_import_file');
+
+/** Decrypts the pending encrypted export; a wrong password rejects (invalid_input) and the file stays pending. */
+export const unlockImport = (password: string) => call<ImportReview>('unlock_import', { password });
+
+/**
+ * Adds the chosen entries (ReviewEntry.index values) of the pending export, all or nothing. `onProgress`
+ * gets {done, total} while the secrets are stored.
+ */
+export function finishImport(selected: number[], onProgress: (progress: ImportProgress) => void): Promise<ImportDone> {
+  return call<ImportDone>('finish_import', { selected, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** Forgets the pending export (the import dialog closed without importing). */
+export const cancelImport = () => call<null>('cancel_import');
+
+/**
+ * Writes the accounts (`ids` empty: every account) to a file chosen in the native save dialog (null:
+ * cancelled). `password` is required for the encrypted Aegis format, null otherwise.
+ */
+export const exportAccounts = (format: ExportFormatName, ids: string[], password: string | null) =>
+  call<ExportDone | null>('export_accounts', { format, ids, password });
+
+/** The QR codes that move the accounts to a phone (they hold the secrets: ask before calling). */
+export const transferCodes = (ids: string[], mode: TransferMode) =>
+  call<TransferCodes>('transfer_codes', { ids, mode });
+
+/** Which accounts were confirmed on the other device, and the re-link checklists under way. */
+export const getMoves = () => call<MoveProgress>('get_moves');
+
+/** Records (or takes back) that the other device shows the same code for `id`. */
+export const setVerified = (id: string, verified: boolean) =>
+  call<MoveProgress>('set_verified', { id, verified });
+
+/** Starts a re-link checklist for the account `id` (one already under way is kept). */
+export const startRelink = (id: string) => call<MoveProgress>('start_relink', { id });
+
+/** Ticks (or unticks) a step of `id`'s re-link checklist. */
+export const setRelinkStep = (id: string, step: RelinkStep, done: boolean) =>
+  call<MoveProgress>('set_relink_step', { id, step, done });
+
+/** Chooses the account (added after the re-link started) that replaces `id`, or none. */
+export const setRelinkNew = (id: string, newId: string | null) =>
+  call<MoveProgress>('set_relink_new', { id, newId });
+
+/** Removes the old account `id` and its checklist; rejects unless the new one is chosen and its code accepted. */
+export const finishRelink = (id: string) => call<MoveProgress>('finish_relink', { id });
+
+/** Forgets `id`'s re-link checklist (nothing is deleted). */
+export const cancelRelink = (id: string) => call<MoveProgress>('cancel_relink', { id });

@@ -5,11 +5,13 @@ import type { AccountView } from './bindings/AccountView';
 import type { AddRequest } from './bindings/AddRequest';
 import type { CodeView } from './bindings/CodeView';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
+import type { ImportDone } from './bindings/ImportDone';
 import type { ScanReport } from './bindings/ScanReport';
 import { BackupFlow } from './backupFlow.svelte';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
 import * as ipc from './ipc';
+import type { MoveTab } from './move';
 import { hasContent, mergeReport, pendingItems, type Review, type ScanSource } from './scan';
 
 /** `expiring`: in the last seconds of its period (next code shown, ring in its warning colour). */
@@ -23,6 +25,10 @@ export type DialogState =
   | { kind: 'settings' }
   /** `resume`: opened from the review to scan the next code of a transfer export, which joins that review. */
   | { kind: 'camera'; resume: boolean }
+  /** Moving accounts to or from another device (the tab shown). */
+  | { kind: 'move'; tab: MoveTab }
+  | { kind: 'import' }
+  | { kind: 'export' }
   | null;
 
 export type Toast = { seq: number; text: string };
@@ -51,6 +57,11 @@ export class TockStore {
   dialog = $state<DialogState>(null);
   /** The backup-code dialogs (walk-through after enrolment, an account's codes, readiness). */
   backup = new BackupFlow();
+  /**
+   * The Move dialog opened another dialog (a scan, the import, the backup-code walk-through): once no dialog
+   * is left, the Move dialog comes back on this tab (App does it).
+   */
+  returnToMove = $state<MoveTab | null>(null);
   /** What the scan review dialog shows (while dialog.kind is 'scan'). */
   review = $state<Review | null>(null);
   /** The scan under way, if any (Rust hides the window while capturing the screen). */
@@ -281,6 +292,27 @@ export class TockStore {
     void this.refreshCodes();
     void this.backup.enrolled(added.id);
     return added;
+  }
+
+  openMove(tab: MoveTab): void {
+    this.returnToMove = null;
+    this.dialog = { kind: 'move', tab };
+  }
+
+  /** The Move dialog closed on purpose: nothing to come back to. */
+  closeMove(): void {
+    this.returnToMove = null;
+    if (this.dialog?.kind === 'move') this.dialog = null;
+  }
+
+  /** Puts the accounts an import added in the list (Rust also emits accounts-changed) and says how many. */
+  imported(done: ImportDone): void {
+    const known = new Set(this.accounts.map((a) => a.id));
+    const added = done.added.filter((a) => !known.has(a.id));
+    if (added.length > 0) this.accounts = [...this.accounts, ...added];
+    const n = done.added.length;
+    if (n > 0) this.notice = n === 1 ? `Imported ${accountTitle(done.added[0])}.` : `Imported ${n} accounts.`;
+    void this.refreshCodes();
   }
 
   openAdd(uri = ''): void {

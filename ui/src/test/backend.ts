@@ -4,7 +4,13 @@ import { emit } from '@tauri-apps/api/event';
 import type { AccountView } from '../lib/bindings/AccountView';
 import type { CodesSnapshot } from '../lib/bindings/CodesSnapshot';
 import type { CodeView } from '../lib/bindings/CodeView';
+import type { ImportProgress } from '../lib/bindings/ImportProgress';
+import type { ImportReview } from '../lib/bindings/ImportReview';
 import type { IpcError } from '../lib/bindings/IpcError';
+import type { MoveProgress } from '../lib/bindings/MoveProgress';
+import type { RelinkStep } from '../lib/bindings/RelinkStep';
+import type { RelinkView } from '../lib/bindings/RelinkView';
+import type { ReviewEntry } from '../lib/bindings/ReviewEntry';
 import type { ScannedAccount } from '../lib/bindings/ScannedAccount';
 import type { ScanReport } from '../lib/bindings/ScanReport';
 
@@ -63,7 +69,10 @@ export function fakeBackend(
           return { title: 'Code copied', body: 'Valid for 18 seconds.', toast: 'Copied' };
         case 'backup_walkthrough_wanted':
           return false;
+        case 'get_moves':
+          return { verified: [], relinks: [] };
         case 'ui_painted':
+        case 'cancel_import':
         case 'move_account':
         case 'delete_account':
         case 'discard_scanned':
@@ -146,4 +155,97 @@ export async function emitScanReport(report: ScanReport): Promise<void> {
 
 export async function emitScanError(error: IpcError): Promise<void> {
   await emit('scan-error', error);
+}
+
+// Moving accounts: the import review, the transfer codes and the progress Rust keeps.
+
+/** An entry of an import review. */
+export function reviewEntry(overrides: Partial<ReviewEntry> & { index: number }): ReviewEntry {
+  return {
+    issuer: 'Example',
+    name: `user${overrides.index}`,
+    kind: 'totp',
+    digits: 6,
+    period: 30,
+    status: 'new',
+    reason: null,
+    existing: null,
+    ...overrides,
+  };
+}
+
+export function importReview(entries: ReviewEntry[], overrides: Partial<ImportReview> = {}): ImportReview {
+  return { format: 'Aegis', entries, unreadable: [], ...overrides };
+}
+
+/** What finish_import gets to report progress on (Tauri's Channel: the test calls onmessage as Rust would send). */
+export type ProgressChannel = { onmessage: (progress: ImportProgress) => void };
+
+/** A transfer QR code (its SVG a stand-in: the test only checks it reaches the image). */
+export function transferCode(title: string, accountIds: string[]): { svg: string; title: string; accountIds: string[] } {
+  return { svg: `<svg xmlns="http://www.w3.org/2000/svg"><title>${title}</title></svg>`, title, accountIds };
+}
+
+/**
+ * The move commands over progress kept in memory, with Rust's rules (tock-ops moves.rs): finish_relink
+ * refuses until the new account is chosen and enter_code is done, and then deletes the old account from
+ * `state.accounts`. `now` is the Unix time start_relink records.
+ */
+export function moveCommands(
+  state: { accounts: AccountView[]; progress?: MoveProgress },
+  now = () => 1_740_830_000,
+): Record<string, Handler> {
+  const progress: MoveProgress = state.progress ?? { verified: [], relinks: [] };
+  state.progress = progress;
+  const label = (id: string) => {
+    const a = state.accounts.find((x) => x.id === id);
+    return a ? (a.issuer && a.name ? `${a.issuer} (${a.name})` : a.issuer || a.name) : id;
+  };
+  const relink = (id: unknown): RelinkView => {
+    const r = progress.relinks.find((x) => x.id === id);
+    if (!r) throw { code: 'not_found', message: 'This account has no re-link checklist under way; start one first.' };
+    return r;
+  };
+  const answer = () => structuredClone(progress);
+  return {
+    get_moves: answer,
+    set_verified: ({ id, verified }) => {
+      progress.verified = progress.verified.filter((v) => v !== id);
+      if (verified) progress.verified.push(id as string);
+      return answer();
+    },
+    start_relink: ({ id }) => {
+      if (!progress.relinks.some((r) => r.id === id)) {
+        progress.relinks.push({ id: id as string, label: label(id as string), steps: [], newId: null, startedAt: now() });
+      }
+      return answer();
+    },
+    set_relink_step: ({ id, step, done }) => {
+      const r = relink(id);
+      r.steps = r.steps.filter((s) => s !== step);
+      if (done) r.steps.push(step as RelinkStep);
+      return answer();
+    },
+    set_relink_new: ({ id, newId }) => {
+      relink(id).newId = (newId as string | null) ?? null;
+      return answer();
+    },
+    finish_relink: ({ id }) => {
+      const r = relink(id);
+      if (!r.newId || !r.steps.includes('enter_code')) {
+        throw {
+          code: 'invalid_input',
+          message: 'The old entry is removed only after the new one is chosen and the site accepted its code.',
+        };
+      }
+      state.accounts = state.accounts.filter((a) => a.id !== id);
+      progress.relinks = progress.relinks.filter((x) => x.id !== id);
+      progress.verified = progress.verified.filter((v) => v !== id);
+      return answer();
+    },
+    cancel_relink: ({ id }) => {
+      progress.relinks = progress.relinks.filter((x) => x.id !== id);
+      return answer();
+    },
+  };
 }
