@@ -33,6 +33,19 @@ const COMMANDS: &[&str] = &[
     "list_cameras",
     "start_camera",
     "stop_camera",
+    "open_import_file",
+    "unlock_import",
+    "finish_import",
+    "cancel_import",
+    "export_accounts",
+    "transfer_codes",
+    "get_moves",
+    "set_verified",
+    "start_relink",
+    "set_relink_step",
+    "set_relink_new",
+    "finish_relink",
+    "cancel_relink",
 ];
 
 fn main() {

@@ -31,59 +31,6 @@ fn set_clipboard(text: &str) {
     assert!(child.wait().unwrap().success());
 }
 
-/// Types `path` into the native save dialog and saves (xdotool on the Xvfb display).
-async fn save_in_native_dialog(path: &std::path::Path) {
-    let started = std::time::Instant::now();
-    let window = loop {
-        let out = Command::new("xdotool")
-            .args([
-                "search",
-                "--onlyvisible",
-                "--name",
-                "Save a copy of the backup codes",
-            ])
-            .output()
-            .expect("xdotool (scripts/setup installs it)");
-        let found = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .map(str::to_owned);
-        if let Some(id) = found {
-            break id;
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the save dialog did not appear"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let xdotool = |args: &[&str]| {
-        let status = Command::new("xdotool").args(args).status().unwrap();
-        assert!(status.success(), "xdotool {args:?}");
-    };
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--window", &window, "ctrl+a"]);
-    xdotool(&[
-        "type",
-        "--window",
-        &window,
-        "--delay",
-        "5",
-        path.to_str().unwrap(),
-    ]);
-    xdotool(&["key", "--window", &window, "Return"]);
-    let started = std::time::Instant::now();
-    while !path.exists() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the sheet was not saved at {}",
-            path.display()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 fn listed_codes(app: &App) -> Vec<serde_json::Value> {
     let json = cli(
         app.data_dir.path(),
@@ -155,7 +102,7 @@ async fn walk_through_after_adding_then_use_a_code() {
     let sheet = tempfile::tempdir().unwrap();
     let sheet_path = sheet.path().join("github-codes.html");
     app.click("backup-export-html").await;
-    save_in_native_dialog(&sheet_path).await;
+    tock_e2e::answer_file_dialog("Save a copy of the backup codes", &sheet_path).await;
     app.eventually("the window says where the sheet is", || async {
         match app.all("backup-export-saved").await.first() {
             Some(saved) => app.text(saved).await.contains("github-codes.html"),

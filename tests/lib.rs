@@ -336,3 +336,62 @@ pub fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Answers the native file dialog titled `title` (GTK's, on the Xvfb display) with `path` through xdotool:
+/// the location field gets the whole path, then Return. Waits for the dialog to appear; for a save dialog,
+/// also until the file exists.
+pub async fn answer_file_dialog(title: &str, path: &Path) {
+    let started = Instant::now();
+    let window = loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .expect("xdotool (scripts/setup installs it)");
+        let found = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(str::to_owned);
+        if let Some(id) = found {
+            break id;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the dialog {title:?} did not appear"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool").args(args).status().unwrap();
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    let saving = !path.exists();
+    xdotool(&["windowfocus", "--sync", &window]);
+    // Ctrl+L opens the location field of an open dialog; a save dialog's name field has the focus already.
+    xdotool(&[
+        "key",
+        "--window",
+        &window,
+        if saving { "ctrl+a" } else { "ctrl+l" },
+    ]);
+    xdotool(&[
+        "type",
+        "--window",
+        &window,
+        "--delay",
+        "5",
+        path.to_str().unwrap(),
+    ]);
+    xdotool(&["key", "--window", &window, "Return"]);
+    if saving {
+        let started = Instant::now();
+        while !path.exists() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nothing was saved at {}",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

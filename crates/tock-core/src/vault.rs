@@ -243,6 +243,18 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         now: u64,
         policy: DigitsPolicy,
     ) -> Result<&[Account], VaultError> {
+        self.add_many_with_progress(news, now, policy, &mut |_| {})
+    }
+
+    /// [`Vault::add_many`], calling `progress` with the number of secrets stored so far after each one
+    /// (an import of a thousand accounts takes seconds: the window shows a progress bar).
+    pub fn add_many_with_progress(
+        &mut self,
+        news: Vec<(AccountId, NewAccount, bool)>,
+        now: u64,
+        policy: DigitsPolicy,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<&[Account], VaultError> {
         for (_, new, _) in &news {
             new.params.validate(policy)?;
         }
@@ -276,6 +288,7 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
             }
             stored.push(account.id.clone());
             accounts.push(account);
+            progress(stored.len());
         }
         self.doc.accounts.extend(accounts);
         if let Err(e) = self.save() {
@@ -600,13 +613,15 @@ mod tests {
                 .map(|n| (id(n), new_account(&format!("Site {n}")), n == from))
                 .collect()
         };
+        let mut seen = Vec::new();
         let added: Vec<String> = v
-            .add_many(batch(1), 7, DigitsPolicy::Import)
+            .add_many_with_progress(batch(1), 7, DigitsPolicy::Import, &mut |n| seen.push(n))
             .unwrap()
             .iter()
             .map(|a| a.issuer.clone())
             .collect();
         assert_eq!(added, ["Site 1", "Site 2", "Site 3"]);
+        assert_eq!(seen, [1, 2, 3], "progress after each secret stored");
         assert!(v.doc().accounts[0].favourite && !v.doc().accounts[1].favourite);
         assert_eq!(v.doc().accounts[2].added_at, 7);
         assert_eq!(v.secrets().items.borrow().len(), 3);

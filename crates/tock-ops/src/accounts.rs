@@ -76,7 +76,7 @@ impl From<AlgorithmName> for Algorithm {
     }
 }
 
-fn kind_name(kind: OtpKind) -> OtpKindName {
+pub(crate) fn kind_name(kind: OtpKind) -> OtpKindName {
     match kind {
         OtpKind::Totp { .. } => OtpKindName::Totp,
         OtpKind::Hotp { .. } => OtpKindName::Hotp,

@@ -4,16 +4,20 @@
 //! data folder — written atomically, readable by their owner only.
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use tock_core::export::{self, aegis::AegisKeys, ExportEntry};
 use tock_core::vault::{DocStore, SecretStore, VaultError};
-use tock_core::{qr, Account, Secret};
+use tock_core::{qr, Account, AccountId, Secret};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::backup::is_inside;
 use crate::{Error, ErrorCode, Result, Session};
 
 /// The formats of an export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "ExportFormatName")]
 pub enum ExportFormat {
     /// Aegis's vault, encrypted with a password (scrypt and AES-256-GCM).
     Aegis,
@@ -33,13 +37,53 @@ impl ExportFormat {
 }
 
 /// What an export wrote.
-#[derive(Debug)]
+#[derive(Serialize, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ExportDone")]
 pub struct ExportReport {
     /// The files written, in order.
+    #[ts(type = "Array<string>")]
     pub files: Vec<PathBuf>,
     /// How many accounts they hold.
+    #[ts(type = "number")]
     pub exported: usize,
     /// Accounts the format cannot carry, each with why ("GitHub (alice) was left out: …").
+    pub left_out: Vec<String>,
+}
+
+/// How accounts are shown for another device to scan.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TransferMode {
+    /// One otpauth QR code per account (every authenticator reads it).
+    Single,
+    /// Google Authenticator transfer codes, up to ten accounts each (Google Authenticator, Aegis, 2FAS, Ente).
+    Google,
+}
+
+/// One QR code to show.
+#[derive(Serialize, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TransferCode {
+    /// The code as a standalone SVG document (it holds secrets: shown only after the person confirmed).
+    #[ts(type = "string")]
+    pub svg: Zeroizing<String>,
+    /// The account's label, or "QR 2 of 4".
+    pub title: String,
+    /// The accounts it carries.
+    pub account_ids: Vec<String>,
+}
+
+/// The codes to show, and the accounts the chosen mode cannot carry.
+#[derive(Serialize, Debug, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TransferCodes {
+    /// In order.
+    pub codes: Vec<TransferCode>,
+    /// "GitHub (alice) was left out: …" for each account left out.
     pub left_out: Vec<String>,
 }
 
@@ -53,11 +97,103 @@ fn random<const N: usize>() -> [u8; N] {
 }
 
 impl<S: SecretStore, D: DocStore> Session<S, D> {
-    /// Exports every account in `format` to `out` (for Google transfer codes, `out-1.png`, `out-2.png`, …).
-    /// `password` encrypts the Aegis vault (required for it, ignored otherwise).
+    /// The accounts `ids` (none: all), in vault order, with their secrets; an unknown id is an error, and so
+    /// is an account whose secret is missing (an export never silently drops one).
+    fn chosen_with_secrets(&self, ids: &[AccountId]) -> Result<(Vec<Account>, Vec<Secret>)> {
+        let mut inner = self.lock();
+        inner.load_secrets()?;
+        let doc = inner.vault_ref()?.doc();
+        if let Some(gone) = ids.iter().find(|id| doc.get(id).is_none()) {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!("account {gone} no longer exists; reload the list and choose again"),
+            ));
+        }
+        let accounts: Vec<Account> = doc
+            .accounts
+            .iter()
+            .filter(|a| ids.is_empty() || ids.contains(&a.id))
+            .cloned()
+            .collect();
+        let secrets = accounts
+            .iter()
+            .map(|a| {
+                inner
+                    .secrets
+                    .get(&a.id)
+                    .cloned()
+                    .ok_or_else(|| Error::from(VaultError::SecretMissing(a.label())))
+            })
+            .collect::<Result<_>>()?;
+        Ok((accounts, secrets))
+    }
+
+    /// QR codes to show on screen for another device to scan: one otpauth code per account
+    /// ([`TransferMode::Single`]), or Google Authenticator transfer codes of up to ten accounts each.
+    pub fn transfer_codes(&self, ids: &[AccountId], mode: TransferMode) -> Result<TransferCodes> {
+        let (accounts, secrets) = self.chosen_with_secrets(ids)?;
+        let entries: Vec<ExportEntry> = accounts
+            .iter()
+            .zip(&secrets)
+            .map(|(a, s)| ExportEntry::of_account(a, s))
+            .collect();
+        let svg = |text: &str| {
+            qr::encode_svg(text)
+                .map(Zeroizing::new)
+                .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
+        };
+        match mode {
+            TransferMode::Single => {
+                let codes = accounts
+                    .iter()
+                    .zip(&entries)
+                    .map(|(a, e)| {
+                        Ok(TransferCode {
+                            svg: svg(&export::uri_list::uri_of(e))?,
+                            title: a.label(),
+                            account_ids: vec![a.id.to_string()],
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(TransferCodes {
+                    codes,
+                    left_out: Vec::new(),
+                })
+            }
+            TransferMode::Google => {
+                let batch_id = i32::from_le_bytes(random()) & i32::MAX;
+                let made = export::google::google_transfer(&entries, batch_id);
+                let count = made.uris.len();
+                let codes = made
+                    .uris
+                    .iter()
+                    .zip(&made.batches)
+                    .enumerate()
+                    .map(|(i, (uri, members))| {
+                        Ok(TransferCode {
+                            svg: svg(uri)?,
+                            title: format!("QR {} of {count}", i + 1),
+                            account_ids: members
+                                .iter()
+                                .map(|&m| accounts[m].id.to_string())
+                                .collect(),
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(TransferCodes {
+                    codes,
+                    left_out: made.left_out.iter().map(ToString::to_string).collect(),
+                })
+            }
+        }
+    }
+
+    /// Exports the accounts `ids` (none: every account) in `format` to `out` (for Google transfer codes,
+    /// `out-1.png`, `out-2.png`, …). `password` encrypts the Aegis vault (required for it, ignored otherwise).
     pub fn export(
         &self,
         format: ExportFormat,
+        ids: &[AccountId],
         out: &Path,
         password: Option<&str>,
     ) -> Result<ExportReport> {
@@ -69,20 +205,7 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
                 )));
             }
         }
-        let mut inner = self.lock();
-        inner.load_secrets()?;
-        let accounts: Vec<Account> = inner.vault_ref()?.doc().accounts.clone();
-        let secrets: Vec<Secret> = accounts
-            .iter()
-            .map(|a| {
-                inner
-                    .secrets
-                    .get(&a.id)
-                    .cloned()
-                    .ok_or_else(|| Error::from(VaultError::SecretMissing(a.label())))
-            })
-            .collect::<Result<_>>()?;
-        drop(inner);
+        let (accounts, secrets) = self.chosen_with_secrets(ids)?;
         let entries: Vec<ExportEntry> = accounts
             .iter()
             .zip(&secrets)
@@ -179,11 +302,11 @@ mod tests {
 
         let aegis = dir.path().join("vault.json");
         let e = session
-            .export(ExportFormat::Aegis, &aegis, None)
+            .export(ExportFormat::Aegis, &[], &aegis, None)
             .unwrap_err();
         assert!(e.message.contains("needs a password"), "{e}");
         session
-            .export(ExportFormat::Aegis, &aegis, Some("pässwörd"))
+            .export(ExportFormat::Aegis, &[], &aegis, Some("pässwörd"))
             .unwrap();
         let Read::NeedsPassword(sealed) = read(&std::fs::read(&aegis).unwrap(), None).unwrap()
         else {
@@ -193,7 +316,7 @@ mod tests {
 
         for format in [ExportFormat::AegisPlain, ExportFormat::Otpauth] {
             let out = dir.path().join(format!("{format:?}.txt"));
-            let report = session.export(format, &out, None).unwrap();
+            let report = session.export(format, &[], &out, None).unwrap();
             assert_eq!((report.exported, report.files.len()), (2, 1));
             let Read::Imported(back) = read(&std::fs::read(&out).unwrap(), None).unwrap() else {
                 panic!("{format:?} reads as plain")
@@ -205,6 +328,7 @@ mod tests {
         let report = session
             .export(
                 ExportFormat::GoogleQr,
+                &[],
                 &dir.path().join("transfer.png"),
                 None,
             )

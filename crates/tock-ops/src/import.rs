@@ -11,7 +11,11 @@ use tock_core::vault::{same_label, DocStore, NewAccount, SecretStore};
 use tock_core::{Account, AccountId, Secret};
 use zeroize::Zeroizing;
 
-use crate::accounts::AccountView;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::accounts::{kind_name, AccountView, OtpKindName};
+use crate::session::Inner;
 use crate::{Error, ErrorCode, Result, Session};
 
 pub use tock_core::import::{Format, FORMATS};
@@ -46,8 +50,9 @@ pub fn read_file(path: &Path, hint: Option<Format>) -> Result<Read> {
 }
 
 /// An entry that was not imported, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct SkippedEntry {
     /// Which entry: "Issuer (name)", or its place in the file.
     pub entry: String,
     /// Why, in one clause.
@@ -55,37 +60,228 @@ pub struct Skipped {
 }
 
 /// What an import did.
-#[derive(Debug)]
+#[derive(Serialize, Debug, TS)]
+#[ts(export, rename = "ImportDone")]
 pub struct ImportSummary {
     /// The accounts added, in file order.
     pub added: Vec<AccountView>,
     /// The entries left out, in file order: those the file could not carry first, then the rest.
-    pub skipped: Vec<Skipped>,
+    pub skipped: Vec<SkippedEntry>,
+}
+
+/// How an entry of the file stands against the vault.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EntryStatus {
+    /// Not in the vault: imported unless the person leaves it out.
+    New,
+    /// Same issuer and name, or the same secret, as an account in the vault.
+    Duplicate,
+    /// The same as an earlier entry of the file.
+    Repeated,
+    /// Tock cannot use it (e.g. 12 digits); never imported.
+    Invalid,
+}
+
+/// The vault's account an entry duplicates.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExistingAccount {
+    /// Its id.
+    pub id: String,
+    /// "Issuer (name)".
+    pub label: String,
+    /// When it was added (Unix seconds).
+    #[ts(type = "number")]
+    pub added_at: u64,
+}
+
+/// One entry of a read file, for the review (never its secret).
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct ReviewEntry {
+    /// Its place among the file's readable entries (what the person selects).
+    pub index: u32,
+    /// The service.
+    pub issuer: String,
+    /// The account at that service.
+    pub name: String,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpKindName,
+    /// Digits of its codes.
+    pub digits: u8,
+    /// Seconds per code (TOTP and Steam).
+    pub period: Option<u32>,
+    /// New, a duplicate, repeated or invalid.
+    pub status: EntryStatus,
+    /// Why it is not new, in one clause.
+    pub reason: Option<String>,
+    /// The account it duplicates.
+    pub existing: Option<ExistingAccount>,
+}
+
+/// A read file, to review before importing.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct ImportReview {
+    /// The format's name, e.g. "Aegis".
+    pub format: String,
+    /// The readable entries, in file order.
+    pub entries: Vec<ReviewEntry>,
+    /// The entries the file holds but Tock could not read, with why.
+    pub unreadable: Vec<SkippedEntry>,
+}
+
+/// What the review decided for one entry.
+struct Verdict {
+    status: EntryStatus,
+    reason: Option<String>,
+    existing: Option<ExistingAccount>,
+}
+
+/// Checks each entry against the vault's accounts (with their secrets) and the entries before it.
+fn classify(existing: &[(Account, Option<Secret>)], entries: &[ImportedEntry]) -> Vec<Verdict> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, e)| {
+            if let Err(error) = e.params.validate(DigitsPolicy::Import) {
+                return Verdict {
+                    status: EntryStatus::Invalid,
+                    reason: Some(error.to_string()),
+                    existing: None,
+                };
+            }
+            let in_vault = existing.iter().find(|(a, s)| {
+                same_label(&a.issuer, &a.name, &e.issuer, &e.name) || s.as_ref() == Some(&e.secret)
+            });
+            if let Some((a, _)) = in_vault {
+                return Verdict {
+                    status: EntryStatus::Duplicate,
+                    reason: Some(format!(
+                        "already in the vault as {} (id {})",
+                        a.label(),
+                        a.id
+                    )),
+                    existing: Some(ExistingAccount {
+                        id: a.id.to_string(),
+                        label: a.label(),
+                        added_at: a.added_at,
+                    }),
+                };
+            }
+            let earlier = entries[..index].iter().any(|k| {
+                same_label(&k.issuer, &k.name, &e.issuer, &e.name) || k.secret == e.secret
+            });
+            if earlier {
+                return Verdict {
+                    status: EntryStatus::Repeated,
+                    reason: Some("it appears twice in the file; the first one was imported".into()),
+                    existing: None,
+                };
+            }
+            Verdict {
+                status: EntryStatus::New,
+                reason: None,
+                existing: None,
+            }
+        })
+        .collect()
 }
 
 impl<S: SecretStore, D: DocStore> Session<S, D> {
-    /// Adds the entries of a read file at `now` (Unix seconds), skipping duplicates; all are added in one
-    /// step, or none (a keychain or disk failure leaves the vault as it was).
-    pub fn import(&self, imported: Imported, now: u64) -> Result<ImportSummary> {
-        let mut skipped: Vec<Skipped> = imported
-            .errors
-            .into_iter()
-            .map(|e| Skipped {
-                entry: e.entry,
-                reason: e.reason,
-            })
-            .collect();
-        let mut inner = self.lock();
+    /// The vault's accounts with their secrets (for finding duplicates).
+    fn accounts_with_secrets(inner: &mut Inner<S, D>) -> Result<Vec<(Account, Option<Secret>)>> {
         inner.load_secrets()?;
         let (vault, secrets, _) = inner.parts()?;
-        let existing: Vec<(Account, Option<Secret>)> = vault
+        Ok(vault
             .doc()
             .accounts
             .iter()
             .map(|a| (a.clone(), secrets.get(&a.id).cloned()))
+            .collect())
+    }
+
+    /// What importing `imported` would do, entry by entry.
+    pub fn review_import(&self, imported: &Imported) -> Result<ImportReview> {
+        let existing = Self::accounts_with_secrets(&mut self.lock())?;
+        let verdicts = classify(&existing, &imported.entries);
+        let entries = imported
+            .entries
+            .iter()
+            .zip(verdicts)
+            .enumerate()
+            .map(|(index, (e, v))| ReviewEntry {
+                index: index as u32,
+                issuer: e.issuer.clone(),
+                name: e.name.clone(),
+                kind: kind_name(e.params.kind),
+                digits: e.params.digits,
+                period: e.params.period(),
+                status: v.status,
+                reason: v.reason,
+                existing: v.existing,
+            })
+            .collect();
+        Ok(ImportReview {
+            format: imported.format.to_string(),
+            entries,
+            unreadable: imported
+                .errors
+                .iter()
+                .map(|e| SkippedEntry {
+                    entry: e.entry.clone(),
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Adds the new entries of a read file at `now` (Unix seconds), skipping the rest with their reasons;
+    /// all are added in one step, or none (a keychain or disk failure leaves the vault as it was).
+    pub fn import(&self, imported: Imported, now: u64) -> Result<ImportSummary> {
+        self.import_selected(imported, None, now, &mut |_, _| {})
+    }
+
+    /// Adds the entries at `selected` (indices into the file's entries; `None`: the new ones). A selected
+    /// duplicate or repeated entry is added (the person chose it); an invalid one never is. `progress` gets
+    /// `(stored, total)` after each secret is stored.
+    pub fn import_selected(
+        &self,
+        imported: Imported,
+        selected: Option<&[u32]>,
+        now: u64,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportSummary> {
+        // One lock from the duplicate check to the write: nothing can slip in between.
+        let mut inner = self.lock();
+        let existing = Self::accounts_with_secrets(&mut inner)?;
+        let verdicts = classify(&existing, &imported.entries);
+        let mut skipped: Vec<SkippedEntry> = imported
+            .errors
+            .into_iter()
+            .map(|e| SkippedEntry {
+                entry: e.entry,
+                reason: e.reason,
+            })
             .collect();
         let mut kept: Vec<(AccountId, NewAccount, bool)> = Vec::new();
-        for (index, entry) in imported.entries.into_iter().enumerate() {
+        for (index, (entry, verdict)) in imported.entries.into_iter().zip(verdicts).enumerate() {
+            let chosen = match selected {
+                Some(list) => list.contains(&(index as u32)),
+                None => verdict.status == EntryStatus::New,
+            };
+            if verdict.status == EntryStatus::Invalid || !chosen {
+                skipped.push(SkippedEntry {
+                    entry: describe(&entry.issuer, &entry.name, index),
+                    reason: verdict
+                        .reason
+                        .unwrap_or_else(|| "it was not selected".into()),
+                });
+                continue;
+            }
             let ImportedEntry {
                 issuer,
                 name,
@@ -94,34 +290,6 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
                 notes,
                 favourite,
             } = entry;
-            let this = describe(&issuer, &name, index);
-            if let Err(e) = params.validate(DigitsPolicy::Import) {
-                skipped.push(Skipped {
-                    entry: this,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-            let in_vault = existing.iter().find(|(a, s)| {
-                same_label(&a.issuer, &a.name, &issuer, &name) || s.as_ref() == Some(&secret)
-            });
-            if let Some((a, _)) = in_vault {
-                skipped.push(Skipped {
-                    entry: this,
-                    reason: format!("already in the vault as {} (id {})", a.label(), a.id),
-                });
-                continue;
-            }
-            let twice = kept.iter().any(|(_, k, _)| {
-                same_label(&k.issuer, &k.name, &issuer, &name) || k.secret == secret
-            });
-            if twice {
-                skipped.push(Skipped {
-                    entry: this,
-                    reason: "it appears twice in the file; the first one was imported".into(),
-                });
-                continue;
-            }
             let new = NewAccount {
                 issuer,
                 name,
@@ -135,8 +303,10 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
             .iter()
             .map(|(id, new, _)| (id.clone(), new.secret.clone()))
             .collect();
+        let total = kept.len();
+        let (vault, secrets, _) = inner.parts()?;
         let added: Vec<AccountView> = vault
-            .add_many(kept, now, DigitsPolicy::Import)?
+            .add_many_with_progress(kept, now, DigitsPolicy::Import, &mut |n| progress(n, total))?
             .iter()
             .map(AccountView::from)
             .collect();
@@ -223,6 +393,61 @@ mod tests {
             3,
             "secrets cached"
         );
+    }
+
+    #[test]
+    fn the_review_flags_duplicates_with_dates_and_the_selection_decides() {
+        let session = memory_session();
+        add_rfc_account(&session, "ACME", OtpParams::totp_default());
+        let file = || Imported {
+            format: Format::Aegis,
+            entries: vec![
+                entry("GitHub", b"one secret"),
+                entry("acme", b"another secret"),
+                entry("GitLab", b"one secret"),
+                ImportedEntry {
+                    params: OtpParams {
+                        digits: 12,
+                        ..OtpParams::totp_default()
+                    },
+                    ..entry("Odd", b"odd secret")
+                },
+            ],
+            errors: vec![import::EntryError {
+                entry: "entry 5".into(),
+                reason: "it has no secret".into(),
+            }],
+        };
+        let review = session.review_import(&file()).unwrap();
+        assert_eq!(review.format, "Aegis");
+        let statuses: Vec<EntryStatus> = review.entries.iter().map(|e| e.status).collect();
+        use EntryStatus::*;
+        assert_eq!(statuses, [New, Duplicate, Repeated, Invalid]);
+        let existing = review.entries[1].existing.as_ref().unwrap();
+        assert_eq!(
+            (existing.label.as_str(), existing.added_at),
+            ("ACME (alice)", 0)
+        );
+        assert!(review.entries[3].reason.as_deref().unwrap().contains("12"));
+        assert_eq!(review.unreadable[0].entry, "entry 5");
+
+        // The person keeps the duplicate, leaves the new one out, and tries to force the invalid one.
+        let mut seen = Vec::new();
+        let summary = session
+            .import_selected(file(), Some(&[1, 3]), 9, &mut |n, total| {
+                seen.push((n, total))
+            })
+            .unwrap();
+        let added: Vec<&str> = summary.added.iter().map(|a| a.issuer.as_str()).collect();
+        assert_eq!(added, ["acme"]);
+        assert_eq!(seen, [(1, 1)]);
+        let skipped: Vec<&str> = summary.skipped.iter().map(|s| s.entry.as_str()).collect();
+        assert_eq!(
+            skipped,
+            ["entry 5", "GitHub (alice)", "GitLab (alice)", "Odd (alice)"]
+        );
+        assert_eq!(summary.skipped[1].reason, "it was not selected");
+        assert_eq!(session.accounts().unwrap().len(), 2);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod enrol;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod moves;
 pub mod session;
 pub mod settings;
 pub mod ticks;

@@ -69,7 +69,12 @@ pub fn run(args: ExportArgs, session: &Session) -> CliResult {
         None
     };
     let report = session
-        .export(format, &args.out, password.as_deref().map(String::as_str))
+        .export(
+            format,
+            &[],
+            &args.out,
+            password.as_deref().map(String::as_str),
+        )
         .map_err(|e| e.to_string())?;
     for file in &report.files {
         println!("{}", file.display());

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use tauri::Manager;
+use tock_ops::moves::MovesStore;
 use tock_ops::settings::SettingsStore;
 use tock_ops::Session;
 
@@ -43,6 +44,8 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .manage(events::TickerWake::default())
         .manage(commands::backup::BackupState::default())
         .manage(SettingsStore::open(data_dir))
+        .manage(MovesStore::open(data_dir))
+        .manage(commands::transfer::ImportState::default())
         .manage(desktop::clipboard::AppClipboard::default())
         .manage(desktop::shortcut::ShortcutState::new(palette::open))
         .manage(desktop::camera::Cameras::default())
@@ -79,6 +82,19 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             commands::camera::list_cameras,
             commands::camera::start_camera,
             commands::camera::stop_camera,
+            commands::transfer::open_import_file,
+            commands::transfer::unlock_import,
+            commands::transfer::finish_import,
+            commands::transfer::cancel_import,
+            commands::transfer::export_accounts,
+            commands::transfer::transfer_codes,
+            commands::transfer::get_moves,
+            commands::transfer::set_verified,
+            commands::transfer::start_relink,
+            commands::transfer::set_relink_step,
+            commands::transfer::set_relink_new,
+            commands::transfer::finish_relink,
+            commands::transfer::cancel_relink,
         ])
         .on_window_event(|window, event| {
             main_window::on_window_event(window, event);

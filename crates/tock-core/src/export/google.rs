@@ -25,6 +25,8 @@ pub const ACCOUNTS_PER_URI: usize = 10;
 pub struct GoogleExport {
     /// The URIs, in order; each holds secrets.
     pub uris: Vec<Zeroizing<String>>,
+    /// For each URI, the positions in the `entries` given of the accounts it carries.
+    pub batches: Vec<Vec<usize>>,
     /// The accounts the format cannot carry, each named with why.
     pub left_out: Vec<LeftOut>,
 }
@@ -33,6 +35,7 @@ impl std::fmt::Debug for GoogleExport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GoogleExport")
             .field("uris", &format_args!("<{} redacted>", self.uris.len()))
+            .field("batches", &self.batches)
             .field("left_out", &self.left_out)
             .finish()
     }
@@ -88,17 +91,21 @@ pub fn google_transfer(entries: &[ExportEntry<'_>], batch_id: i32) -> GoogleExpo
                 entry: e.label(i),
                 reason,
             }),
-            None => carried.push(e),
+            None => carried.push((i, e)),
         }
     }
-    let chunks: Vec<&[&ExportEntry<'_>]> = carried.chunks(ACCOUNTS_PER_URI).collect();
+    let chunks: Vec<&[(usize, &ExportEntry<'_>)]> = carried.chunks(ACCOUNTS_PER_URI).collect();
+    let batches = chunks
+        .iter()
+        .map(|chunk| chunk.iter().map(|(i, _)| *i).collect())
+        .collect();
     let size = chunks.len() as u64;
     let uris = chunks
         .iter()
         .enumerate()
         .map(|(index, chunk)| {
             let mut payload = Zeroizing::new(Vec::new());
-            for e in chunk.iter() {
+            for (_, e) in chunk.iter() {
                 let account = Zeroizing::new(otp_parameters(e));
                 bytes_field(&mut payload, 1, &account);
             }
@@ -121,7 +128,11 @@ pub fn google_transfer(entries: &[ExportEntry<'_>], batch_id: i32) -> GoogleExpo
             uri
         })
         .collect();
-    GoogleExport { uris, left_out }
+    GoogleExport {
+        uris,
+        batches,
+        left_out,
+    }
 }
 
 /// One `OtpParameters` message.

@@ -14,14 +14,19 @@ use crate::OtpAuthUri;
 pub fn uri_list(entries: &[ExportEntry<'_>]) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::new());
     for e in entries {
-        let uri = OtpAuthUri {
-            issuer: e.issuer.to_owned(),
-            name: e.name.to_owned(),
-            secret: e.secret.clone(),
-            params: *e.params,
-        };
-        out.push_str(&uri.to_uri_string());
+        out.push_str(&uri_of(e));
         out.push('\n');
     }
     out
+}
+
+/// The `otpauth://` URI of one entry (what a single-account QR code holds).
+pub fn uri_of(e: &ExportEntry<'_>) -> Zeroizing<String> {
+    let uri = OtpAuthUri {
+        issuer: e.issuer.to_owned(),
+        name: e.name.to_owned(),
+        secret: e.secret.clone(),
+        params: *e.params,
+    };
+    uri.to_uri_string()
 }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod camera;
 pub mod scan;
 pub mod settings;
+pub mod transfer;
 
 use tock_ops::{Error, ErrorCode, Result};
 
