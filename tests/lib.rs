@@ -382,7 +382,22 @@ pub async fn answer_file_dialog(title: &str, path: &Path) {
         "5",
         path.to_str().unwrap(),
     ]);
+    // The location field completes as it is typed: let it settle before Return, and press it again if the
+    // first one only accepted a completion.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     xdotool(&["key", "--window", &window, "Return"]);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let still_open = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if still_open {
+        // It may close meanwhile: then these fail harmlessly.
+        let _ = Command::new("xdotool")
+            .args(["windowfocus", "--sync", &window])
+            .status();
+        let _ = Command::new("xdotool").args(["key", "Return"]).status();
+    }
     if saving {
         let started = Instant::now();
         while !path.exists() {

@@ -39,14 +39,28 @@ async fn show_codes_for_a_phone_then_import_an_encrypted_export() {
                 "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank&digits=8",
             ],
         );
+        cli(
+            dir,
+            &[
+                "add",
+                "otpauth://totp/Forum:alice?secret=MFRGGZDFMZTWQ2LK&issuer=Forum",
+            ],
+        );
     })
     .await;
     app.find("account-list").await;
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
+    let id = |i: usize| listed[i]["id"].as_str().unwrap().to_owned();
+    let (github, bank) = (id(0), id(1));
 
-    // To a phone: one code per account, after a confirmation.
+    // To a phone: two of the three accounts, one code each, after a confirmation.
     app.click("move-button").await;
     app.find("move-dialog").await;
     app.click("move-tab-to-phone").await;
+    app.click("move-some").await;
+    app.click(&format!("move-account-{github}")).await;
+    app.click(&format!("move-account-{bank}")).await;
     app.click("transfer-show").await;
     app.click("show-codes-confirm").await;
     let title = app.find("transfer-qr-title").await;
@@ -65,18 +79,17 @@ async fn show_codes_for_a_phone_then_import_an_encrypted_export() {
     .await;
     let uri = zbar(&app.find("transfer-qr").await.screenshot().await.unwrap());
     assert!(uri.contains("digits=8"), "{uri}");
+    assert!(
+        app.text_of("transfer-qr-position").await.contains("2 of 2"),
+        "only the chosen accounts are shown"
+    );
 
-    // The checklist: the phone shows the same code for GitHub; the choice is saved for the next start.
-    let github =
-        serde_json::from_str::<serde_json::Value>(&cli(app.data_dir.path(), &["list", "--json"]))
-            .unwrap()[0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-    app.click(&format!("verify-{github}")).await;
+    // The checklist beside the code on screen: the phone shows the same code for Bank; the choice is saved
+    // for the next start.
+    app.click(&format!("verify-{bank}")).await;
     let moves = app.data_dir.path().join("moves.json");
     app.eventually("the confirmation is saved", || async {
-        std::fs::read_to_string(&moves).is_ok_and(|t| t.contains(&github))
+        std::fs::read_to_string(&moves).is_ok_and(|t| t.contains(&bank))
     })
     .await;
 
@@ -118,6 +131,13 @@ async fn show_codes_for_a_phone_then_import_an_encrypted_export() {
     app.find("import-dialog").await;
     app.click("import-choose").await;
     answer_file_dialog("Import accounts from another authenticator", &export).await;
+    app.eventually("the dialog asks for the file's password", || async {
+        if let Some(e) = app.all("import-error").await.first() {
+            panic!("the file was not read: {}", app.text(e).await);
+        }
+        !app.all("import-password").await.is_empty()
+    })
+    .await;
     let field = app.find("import-password").await;
     field.send_keys("wrong").await.unwrap();
     app.click("import-unlock").await;
