@@ -46,6 +46,11 @@ const COMMANDS: &[&str] = &[
     "set_relink_new",
     "finish_relink",
     "cancel_relink",
+    "get_clock",
+    "check_clock",
+    "set_clock_correction",
+    "troubleshoot",
+    "set_sign_in",
 ];
 
 fn main() {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod sntp;
+
 pub mod fake_portal;
 pub mod xdnd;
 
@@ -68,6 +70,8 @@ pub struct App {
     /// The app's data folder.
     pub data_dir: tempfile::TempDir,
     driver: Child,
+    /// The time server the app's clock check asks (this computer's time, unless the test set its own).
+    _time_server: sntp::FakeSntp,
 }
 
 impl App {
@@ -100,6 +104,9 @@ impl App {
         let data_dir = tempfile::tempdir().unwrap();
         seed(data_dir.path());
         let port = free_port_pair();
+        // The clock check at start-up asks a local server that agrees with this computer, unless the test
+        // points it elsewhere (the machines running the tests need no internet).
+        let time_server = sntp::FakeSntp::start(sntp::Answer::OffsetMs(0));
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -108,6 +115,7 @@ impl App {
                 &(port + 1).to_string(),
             ])
             .env("TOCK_DATA_DIR", data_dir.path())
+            .env("TOCK_TIME_SERVERS", time_server.address())
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -141,6 +149,7 @@ impl App {
             client,
             data_dir,
             driver,
+            _time_server: time_server,
         }
     }
 

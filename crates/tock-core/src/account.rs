@@ -62,6 +62,66 @@ pub struct Account {
     /// When its code was last copied, in Unix seconds (orders "recently used" in the tray menu).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<u64>,
+    /// How the person signs in to the site, if they said (shown when a sign-in fails).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<SignInMethod>,
+}
+
+/// How a person signs in to a site: what "I can't log in" help starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInMethod {
+    /// A password (with this account's codes as the second step).
+    Password,
+    /// "Continue with Google".
+    Google,
+    /// "Continue with Microsoft".
+    Microsoft,
+    /// "Sign in with Apple".
+    Apple,
+    /// A phone number and a texted code.
+    Phone,
+    /// The organisation's single sign-on.
+    Sso,
+    /// A passkey.
+    Passkey,
+    /// Something else (the notes say what).
+    Other,
+}
+
+impl SignInMethod {
+    /// Every method, in the order people are asked.
+    pub const ALL: [SignInMethod; 8] = [
+        SignInMethod::Password,
+        SignInMethod::Google,
+        SignInMethod::Microsoft,
+        SignInMethod::Apple,
+        SignInMethod::Phone,
+        SignInMethod::Sso,
+        SignInMethod::Passkey,
+        SignInMethod::Other,
+    ];
+
+    /// The lower-case id used in files and on the command line (`google`, `sso`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::Google => "google",
+            SignInMethod::Microsoft => "microsoft",
+            SignInMethod::Apple => "apple",
+            SignInMethod::Phone => "phone",
+            SignInMethod::Sso => "sso",
+            SignInMethod::Passkey => "passkey",
+            SignInMethod::Other => "other",
+        }
+    }
+
+    /// The method with this id, in any case.
+    pub fn from_id(id: &str) -> Option<SignInMethod> {
+        SignInMethod::ALL
+            .into_iter()
+            .find(|m| m.id().eq_ignore_ascii_case(id))
+    }
 }
 
 impl Account {
@@ -228,6 +288,7 @@ mod tests {
             backup_codes: None,
             favourite: false,
             last_used: None,
+            sign_in: None,
         }
     }
 

@@ -16,7 +16,7 @@ pub mod secret;
 pub mod uri;
 pub mod vault;
 
-pub use account::{Account, AccountId, VaultDoc};
+pub use account::{Account, AccountId, SignInMethod, VaultDoc};
 pub use otp::{Algorithm, Code, OtpKind, OtpParams};
 pub use secret::Secret;
 pub use uri::OtpAuthUri;

@@ -5,7 +5,7 @@
 //! order that makes a failure undoable, and a failure undoes what was done before it.
 use crate::account::{DocError, Lookup};
 use crate::otp::{self, Code, DigitsPolicy, OtpKind, ParamError};
-use crate::{Account, AccountId, OtpParams, Secret, VaultDoc};
+use crate::{Account, AccountId, OtpParams, Secret, SignInMethod, VaultDoc};
 
 mod backup_codes;
 
@@ -278,6 +278,7 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
                 backup_codes: None,
                 favourite,
                 last_used: None,
+                sign_in: None,
             };
             if let Err(e) = self
                 .secrets
@@ -358,6 +359,20 @@ impl<S: SecretStore, D: DocStore> Vault<S, D> {
         let index = self.index(id)?;
         let old = self.doc.accounts[index].clone();
         self.doc.accounts[index].favourite = favourite;
+        self.save_or_restore(index, old)
+    }
+
+    /// Records how the person signs in to the site, and their notes on the account.
+    pub fn set_sign_in(
+        &mut self,
+        id: &AccountId,
+        method: Option<SignInMethod>,
+        notes: String,
+    ) -> Result<(), VaultError> {
+        let index = self.index(id)?;
+        let old = self.doc.accounts[index].clone();
+        self.doc.accounts[index].sign_in = method;
+        self.doc.accounts[index].notes = notes;
         self.save_or_restore(index, old)
     }
 

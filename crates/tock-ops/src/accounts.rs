@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use tock_core::otp::DigitsPolicy;
 use tock_core::vault::{DocStore, NewAccount, SecretStore};
-use tock_core::{Account, AccountId, Algorithm, OtpAuthUri, OtpKind, OtpParams, Secret};
+use tock_core::{
+    Account, AccountId, Algorithm, OtpAuthUri, OtpKind, OtpParams, Secret, SignInMethod,
+};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
@@ -33,6 +35,57 @@ pub struct AccountView {
     pub favourite: bool,
     /// Its backup codes' counts and recovery risks (never a code).
     pub backup: BackupView,
+    /// How the person signs in to the site, if they said.
+    pub sign_in: Option<SignInMethodName>,
+}
+
+/// The longest notes kept with an account.
+pub const MAX_NOTES_BYTES: usize = 16 * 1024;
+
+/// How a person signs in to a site ("password", "google", …).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, rename = "SignInMethod")]
+#[allow(missing_docs)]
+pub enum SignInMethodName {
+    Password,
+    Google,
+    Microsoft,
+    Apple,
+    Phone,
+    Sso,
+    Passkey,
+    Other,
+}
+
+impl From<SignInMethod> for SignInMethodName {
+    fn from(m: SignInMethod) -> Self {
+        match m {
+            SignInMethod::Password => SignInMethodName::Password,
+            SignInMethod::Google => SignInMethodName::Google,
+            SignInMethod::Microsoft => SignInMethodName::Microsoft,
+            SignInMethod::Apple => SignInMethodName::Apple,
+            SignInMethod::Phone => SignInMethodName::Phone,
+            SignInMethod::Sso => SignInMethodName::Sso,
+            SignInMethod::Passkey => SignInMethodName::Passkey,
+            SignInMethod::Other => SignInMethodName::Other,
+        }
+    }
+}
+
+impl From<SignInMethodName> for SignInMethod {
+    fn from(m: SignInMethodName) -> Self {
+        match m {
+            SignInMethodName::Password => SignInMethod::Password,
+            SignInMethodName::Google => SignInMethod::Google,
+            SignInMethodName::Microsoft => SignInMethod::Microsoft,
+            SignInMethodName::Apple => SignInMethod::Apple,
+            SignInMethodName::Phone => SignInMethod::Phone,
+            SignInMethodName::Sso => SignInMethod::Sso,
+            SignInMethodName::Passkey => SignInMethod::Passkey,
+            SignInMethodName::Other => SignInMethod::Other,
+        }
+    }
 }
 
 /// "totp", "hotp" or "steam".
@@ -99,6 +152,7 @@ impl From<&Account> for AccountView {
             notes: a.notes.clone(),
             favourite: a.favourite,
             backup: BackupView::of(a.backup_codes.as_ref()),
+            sign_in: a.sign_in.map(Into::into),
         }
     }
 }
@@ -262,6 +316,23 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
     /// Pins an account to the top of the tray menu and the quick search, or unpins it.
     pub fn set_favourite(&self, id: &AccountId, favourite: bool) -> Result<AccountView> {
         self.change(id, |vault| vault.set_favourite(id, favourite))
+    }
+
+    /// Records how the person signs in to the site, and their notes (trimmed at the end).
+    pub fn set_sign_in(
+        &self,
+        id: &AccountId,
+        method: Option<SignInMethod>,
+        notes: &str,
+    ) -> Result<AccountView> {
+        if notes.len() > MAX_NOTES_BYTES {
+            return Err(Error::invalid(format!(
+                "notes can be at most {} KiB; shorten them",
+                MAX_NOTES_BYTES / 1024
+            )));
+        }
+        let notes = notes.trim_end().to_owned();
+        self.change(id, |vault| vault.set_sign_in(id, method, notes))
     }
 
     /// Moves an account to position `to` of the list.

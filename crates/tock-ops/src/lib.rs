@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod clock;
 pub mod codes;
 pub mod copy;
 pub mod enrol;
@@ -22,6 +23,7 @@ pub mod moves;
 pub mod session;
 pub mod settings;
 pub mod ticks;
+pub mod troubleshoot;
 
 #[cfg(test)]
 mod test_support;

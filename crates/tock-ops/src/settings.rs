@@ -43,7 +43,20 @@ pub struct Settings {
     pub near_expiry: NearExpiry,
     /// The global shortcut that opens quick search, e.g. "CommandOrControl+Alt+O"; empty: none.
     pub quick_search_shortcut: String,
+    /// Measure the clock's offset at start-up.
+    pub check_clock_at_start: bool,
+    /// Compute codes at the corrected time (the last measured offset).
+    pub correct_clock: bool,
+    /// The SNTP servers asked, "host" or "host:port".
+    pub time_servers: Vec<String>,
 }
+
+/// The time servers asked unless the settings say otherwise: three independent public pools.
+pub const DEFAULT_TIME_SERVERS: [&str; 3] =
+    ["pool.ntp.org", "time.cloudflare.com", "time.google.com"];
+
+/// The most time servers asked at once.
+pub const MAX_TIME_SERVERS: usize = 8;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -53,6 +66,9 @@ impl Default for Settings {
             clear_after_secs: 30,
             near_expiry: NearExpiry::Warn,
             quick_search_shortcut: "CommandOrControl+Alt+O".into(),
+            check_clock_at_start: true,
+            correct_clock: false,
+            time_servers: DEFAULT_TIME_SERVERS.map(String::from).to_vec(),
         }
     }
 }
@@ -74,6 +90,18 @@ impl Settings {
         if self.clear_after_secs > MAX_CLEAR_AFTER_SECS {
             return Err(format!(
                 "the clipboard clearing delay must be at most {MAX_CLEAR_AFTER_SECS} seconds (0 never clears it)"
+            ));
+        }
+        if self.time_servers.len() > MAX_TIME_SERVERS {
+            return Err(format!(
+                "at most {MAX_TIME_SERVERS} time servers can be asked; remove some"
+            ));
+        }
+        if let Some(bad) = self.time_servers.iter().find(|s| {
+            s.trim().is_empty() || s.len() > 253 || s.chars().any(|c| c.is_whitespace() || c == '/')
+        }) {
+            return Err(format!(
+                "{bad:?} is not a time server; write a host name or address, optionally with :port"
             ));
         }
         Ok(())

@@ -12,9 +12,11 @@ mod copy;
 mod export;
 mod import;
 mod list;
+mod note;
 mod password;
 mod remove;
 mod scan;
+mod time;
 
 /// Tock: two-factor codes on the desktop. With no command it opens the window.
 #[derive(Parser, Debug)]
@@ -85,6 +87,14 @@ pub enum Command {
     /// Export every account to a file another authenticator imports (encrypted Aegis vault, plain formats,
     /// or Google Authenticator transfer codes).
     Export(export::ExportArgs),
+    /// Show or set how you sign in to an account's site (password, Google, …) and your notes on it.
+    Note(note::NoteArgs),
+    /// Check this computer's clock against time servers, or correct codes for it.
+    Time {
+        /// check or correct.
+        #[command(subcommand)]
+        command: time::TimeCommand,
+    },
     /// Remove an account and its keychain item.
     Remove {
         /// The account id (or a search matching exactly one account).
@@ -101,7 +111,7 @@ pub fn run(command: Command, data_dir: &Path) -> CliResult {
     match command {
         Command::Add(args) => add::run(args, &open(data_dir)?),
         Command::List { json, codes } => list::run(&open(data_dir)?, json, codes),
-        Command::Code { query, at } => code::run(&open(data_dir)?, &query, at),
+        Command::Code { query, at } => code::run(&open(data_dir)?, data_dir, &query, at),
         Command::Scan {
             images,
             screen,
@@ -121,6 +131,8 @@ pub fn run(command: Command, data_dir: &Path) -> CliResult {
         Command::Remove { id } => remove::run(&open(data_dir)?, &id),
         Command::Import(args) => import::run(args, &open(data_dir)?),
         Command::Export(args) => export::run(args, &open(data_dir)?),
+        Command::Note(args) => note::run(args, &open(data_dir)?),
+        Command::Time { command } => time::run(command, data_dir),
     }
 }
 

@@ -662,7 +662,10 @@ mod tests {
         };
         std::thread::sleep(Duration::from_millis(50));
         assert!(slot.put("frame"));
-        std::thread::sleep(Duration::from_millis(50));
+        // Close only once the frame was taken (a busy machine may run the taker late).
+        while slot.lock().value.is_some() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         slot.close();
         assert_eq!(taker.join().unwrap(), (Some("frame"), None));
         assert!(!slot.put("late"), "a closed slot refuses values");

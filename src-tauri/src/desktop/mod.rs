@@ -10,6 +10,7 @@ pub mod hotkey;
 pub mod portal;
 pub mod shortcut;
 pub mod single_instance;
+pub mod time_check;
 pub mod tray;
 pub mod tray_menu;
 pub mod watch;

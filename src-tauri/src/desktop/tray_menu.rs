@@ -149,6 +149,7 @@ mod tests {
             backup_codes: None,
             favourite,
             last_used,
+            sign_in: None,
         }
     }
 

@@ -46,6 +46,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .manage(SettingsStore::open(data_dir))
         .manage(MovesStore::open(data_dir))
         .manage(commands::transfer::ImportState::default())
+        .manage(commands::trouble::ClockState::default())
         .manage(desktop::clipboard::AppClipboard::default())
         .manage(desktop::shortcut::ShortcutState::new(palette::open))
         .manage(desktop::camera::Cameras::default())
@@ -95,6 +96,11 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             commands::transfer::set_relink_new,
             commands::transfer::finish_relink,
             commands::transfer::cancel_relink,
+            commands::trouble::get_clock,
+            commands::trouble::check_clock,
+            commands::trouble::set_clock_correction,
+            commands::trouble::troubleshoot,
+            commands::trouble::set_sign_in,
         ])
         .on_window_event(|window, event| {
             main_window::on_window_event(window, event);
@@ -110,6 +116,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .setup(move |app| {
             main_window::setup(app.handle());
             desktop::shortcut::setup(app.handle());
+            commands::trouble::start(app.handle());
             if quick_search {
                 palette::open(app.handle());
             }

@@ -6,6 +6,7 @@ pub mod camera;
 pub mod scan;
 pub mod settings;
 pub mod transfer;
+pub mod trouble;
 
 use tock_ops::{Error, ErrorCode, Result};
 

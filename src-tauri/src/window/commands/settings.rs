@@ -44,5 +44,6 @@ pub fn save_settings(app: AppHandle, settings: Settings) -> Result<SettingsView>
     let keys = settings.quick_search_shortcut.clone();
     app.state::<SettingsStore>().set(settings)?;
     shortcut::apply_shortcut(&app, &keys);
+    super::trouble::settings_saved(&app);
     Ok(view(&app))
 }

@@ -2,6 +2,7 @@
 import type { AlgorithmName } from "./AlgorithmName";
 import type { BackupView } from "./BackupView";
 import type { OtpKindName } from "./OtpKindName";
+import type { SignInMethod } from "./SignInMethod";
 
 /**
  * One account as the list shows it.
@@ -18,4 +19,8 @@ favourite: boolean,
 /**
  * Its backup codes' counts and recovery risks (never a code).
  */
-backup: BackupView, };
+backup: BackupView, 
+/**
+ * How the person signs in to the site, if they said.
+ */
+signIn: SignInMethod | null, };

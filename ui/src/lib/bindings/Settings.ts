@@ -24,4 +24,16 @@ nearExpiry: NearExpiry,
 /**
  * The global shortcut that opens quick search, e.g. "CommandOrControl+Alt+O"; empty: none.
  */
-quickSearchShortcut: string, };
+quickSearchShortcut: string, 
+/**
+ * Measure the clock's offset at start-up.
+ */
+checkClockAtStart: boolean, 
+/**
+ * Compute codes at the corrected time (the last measured offset).
+ */
+correctClock: boolean, 
+/**
+ * The SNTP servers asked, "host" or "host:port".
+ */
+timeServers: Array<string>, };
