@@ -361,3 +361,56 @@ fn list_codes_reads_every_secret_of_this_vault_only() {
         serde_json::from_str(&ok(b.path(), &["list", "--codes", "--json"])).unwrap();
     assert_eq!(other.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn sign_in_notes_are_set_shown_and_forgotten() {
+    common::require_secret_service();
+    let dir = tempfile::tempdir().unwrap();
+    let id = ok(
+        dir.path(),
+        &[
+            "add",
+            "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        ],
+    );
+    assert_eq!(
+        ok(dir.path(), &["note", "github"]),
+        "method: not recorded\nnotes:"
+    );
+    assert_eq!(
+        ok(
+            dir.path(),
+            &[
+                "note",
+                &id,
+                "--method",
+                "Google",
+                "--text",
+                "work laptop only"
+            ]
+        ),
+        "method: google\nnotes: work laptop only"
+    );
+    // Setting one keeps the other; the list shows the method too.
+    assert_eq!(
+        ok(dir.path(), &["note", "github", "--text", ""]),
+        "method: google\nnotes:"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed[0]["sign_in"], "google");
+    assert_eq!(
+        ok(dir.path(), &["note", "github", "--method", "none"]),
+        "method: not recorded\nnotes:"
+    );
+    let out = tock(
+        dir.path(),
+        &["note", "github", "--method", "carrier-pigeon"],
+    );
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.starts_with("error: invalid value 'carrier-pigeon'"),
+        "{e}"
+    );
+}

@@ -18,6 +18,8 @@ struct ListedAccount<'a> {
     counter: Option<u64>,
     added_at: u64,
     notes: &'a str,
+    /// How the person signs in to the site ("google", …), if they said.
+    sign_in: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<String>,
 }
@@ -35,6 +37,7 @@ impl<'a> ListedAccount<'a> {
             counter: a.params.counter(),
             added_at: a.added_at,
             notes: &a.notes,
+            sign_in: a.sign_in.map(|m| m.id()),
             code,
         }
     }

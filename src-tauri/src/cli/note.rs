@@ -13,7 +13,7 @@ pub struct NoteArgs {
     #[arg(value_name = "ID")]
     pub id: String,
     /// How you sign in: password, google, microsoft, apple, phone, sso, passkey, other, or none to forget it.
-    #[arg(long, value_name = "METHOD", value_parser = method_names())]
+    #[arg(long, value_name = "METHOD", ignore_case = true, value_parser = method_names())]
     pub method: Option<String>,
     /// The notes kept with the account (replaces them; "" clears them).
     #[arg(long, value_name = "TEXT")]
@@ -34,7 +34,7 @@ pub fn run(args: NoteArgs, session: &Session) -> CliResult {
     let view = if args.method.is_some() || args.text.is_some() {
         let method = match args.method.as_deref() {
             None => account.sign_in,
-            Some("none") => None,
+            Some(id) if id.eq_ignore_ascii_case("none") => None,
             Some(id) => SignInMethod::from_id(id),
         };
         let notes = args.text.unwrap_or(account.notes);
