@@ -153,6 +153,16 @@ impl MovesStore {
     }
 }
 
+impl Moves {
+    /// The re-link checklist of `id`, or why there is none.
+    fn checklist(&mut self, id: &AccountId) -> Result<&mut Relink> {
+        self.relinks
+            .iter_mut()
+            .find(|r| &r.id == id)
+            .ok_or_else(no_checklist)
+    }
+}
+
 fn no_checklist() -> Error {
     Error::new(
         ErrorCode::NotFound,
@@ -243,11 +253,7 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
         done: bool,
     ) -> Result<MoveProgress> {
         store.edit(|m| {
-            let r = m
-                .relinks
-                .iter_mut()
-                .find(|r| &r.id == id)
-                .ok_or_else(no_checklist)?;
+            let r = m.checklist(id)?;
             r.steps.retain(|s| *s != step);
             if done {
                 r.steps.push(step);
@@ -273,11 +279,7 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
             self.doc()?.get(new_id).ok_or_else(Error::gone)?;
         }
         store.edit(|m| {
-            let r = m
-                .relinks
-                .iter_mut()
-                .find(|r| &r.id == id)
-                .ok_or_else(no_checklist)?;
+            let r = m.checklist(id)?;
             r.new_id = new_id.cloned();
             Ok(())
         })?;
