@@ -9,20 +9,14 @@ import type { Settings } from './lib/bindings/Settings';
 import type { SettingsView } from './lib/bindings/SettingsView';
 import { displayShortcut, moveSelection, shortcutText } from './lib/quick';
 import Palette from './Palette.svelte';
-import { account, callsTo, fakeBackend, snapshot, totpCode } from './test/backend';
+import { account, callsTo, defaultSettings, fakeBackend, snapshot, totpCode } from './test/backend';
 
 const github = account({ id: 'gh', issuer: 'GitHub', name: 'alice' });
 const gitlab = account({ id: 'gl', issuer: 'GitLab', name: 'alice', favourite: true });
 const bank = account({ id: 'bk', issuer: 'Bank', name: 'bob' });
 const codes = snapshot([totpCode('gh', '123456', '654321'), totpCode('gl', '111111', '222222'), totpCode('bk', '333333', '444444')]);
 
-const defaults: Settings = {
-  closeToTray: false,
-  startMinimised: false,
-  clearAfterSecs: 30,
-  nearExpiry: 'warn',
-  quickSearchShortcut: 'CommandOrControl+Alt+O',
-};
+const defaults: Settings = defaultSettings();
 
 function settingsView(settings: Settings, shortcut: SettingsView['shortcut']): SettingsView {
   return { settings, shortcut, problem: null, tray: true };

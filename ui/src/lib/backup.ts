@@ -5,6 +5,7 @@ import type { BackupRisk } from './bindings/BackupRisk';
 import type { BackupSetView } from './bindings/BackupSetView';
 import type { BackupView } from './bindings/BackupView';
 import type { RecognisedCodes } from './bindings/RecognisedCodes';
+import type { UsedBackupCode } from './bindings/UsedBackupCode';
 
 /** "8 codes left", "1 code left", "No codes left"; null when none are stored. */
 export function countLabel(backup: BackupView): string | null {
@@ -12,6 +13,11 @@ export function countLabel(backup: BackupView): string | null {
   if (!set) return null;
   if (set.left === 0) return 'No codes left';
   return `${set.left} ${set.left === 1 ? 'code' : 'codes'} left`;
+}
+
+/** The toast after "Use a backup code" (the code itself is on the clipboard, never shown). */
+export function usedText(used: UsedBackupCode): string {
+  return `Backup code copied: ${used.left} of ${used.total} left`;
 }
 
 /** One sentence per risk, saying what would happen and what to do. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountTitle, ariaCode, describeOtp, expiresLabel, formatAdded, groupCode } from './format';
+import { accountTitle, ariaCode, describeOtp, expiresLabel, formatAdded, formatDate, groupCode, validityText } from './format';
 
 describe('groupCode', () => {
   it('splits 6 digits 3+3', () => expect(groupCode('123456')).toBe('123 456'));
@@ -73,5 +73,21 @@ describe('accountTitle', () => {
     expect(accountTitle({ issuer: '', name: 'alice' })).toBe('alice');
     expect(accountTitle({ issuer: 'GitHub', name: '' })).toBe('GitHub');
     expect(accountTitle({ issuer: '', name: '' })).toBe('Unnamed account');
+  });
+});
+
+describe('formatDate', () => {
+  it('shows the day only', () => {
+    // 2026-12-03T10:00:00Z
+    expect(formatDate(1_796_292_000, 'en-GB', 'UTC')).toBe('3 Dec 2026');
+  });
+});
+
+describe('validityText', () => {
+  it('says when a code starts, how long it has left, or how long ago it ended', () => {
+    expect(validityText(30_000, 60_000, 12_000)).toBe('starts in 18 s');
+    expect(validityText(0, 30_000, 12_000)).toBe('18 s left');
+    expect(validityText(-30_000, 0, 12_000)).toBe('ended 12 s ago');
+    expect(validityText(0, 30_000, 29_500)).toBe('1 s left');
   });
 });

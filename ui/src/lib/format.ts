@@ -36,14 +36,23 @@ export function formatAdded(
   return dateTimeFormat(locale, timeZone).format(new Date(addedAt * 1000));
 }
 
+/** The day only ("3 Dec 2026" in British English): when another entry for the same site was added. */
+export function formatDate(unixSeconds: number, locale?: string | string[], timeZone?: string): string {
+  return dateTimeFormat(locale, timeZone, false).format(new Date(unixSeconds * 1000));
+}
+
 /** Making an Intl formatter costs about a millisecond, and every row shows a date: one per locale and zone. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function dateTimeFormat(locale?: string | string[], timeZone?: string): Intl.DateTimeFormat {
-  const key = `${String(locale)}|${timeZone}`;
+function dateTimeFormat(locale?: string | string[], timeZone?: string, withTime = true): Intl.DateTimeFormat {
+  const key = `${String(locale)}|${timeZone}|${withTime}`;
   let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone });
+    format = new Intl.DateTimeFormat(locale, {
+      dateStyle: 'medium',
+      timeStyle: withTime ? 'medium' : undefined,
+      timeZone,
+    });
     formatters.set(key, format);
   }
   return format;
@@ -84,4 +93,11 @@ export function describeOtp(p: Pick<AddPreview, 'kind' | 'algorithm' | 'digits' 
 export function accountTitle(a: { issuer: string; name: string }): string {
   if (a.issuer && a.name) return `${a.issuer} (${a.name})`;
   return a.issuer || a.name || 'Unnamed account';
+}
+
+/** Where a code's validity stands at `nowMs`: "starts in 18 s", "18 s left", "ended 12 s ago". */
+export function validityText(validFromMs: number, validUntilMs: number, nowMs: number): string {
+  if (nowMs < validFromMs) return `starts in ${Math.ceil((validFromMs - nowMs) / 1000)} s`;
+  if (nowMs >= validUntilMs) return `ended ${Math.floor((nowMs - validUntilMs) / 1000)} s ago`;
+  return `${Math.ceil((validUntilMs - nowMs) / 1000)} s left`;
 }

@@ -34,6 +34,12 @@ describe('command wrappers', () => {
     await ipc.saveScanned('tok1', true);
     await ipc.saveScanned('tok2', false);
     await ipc.discardScanned('tok3');
+    await ipc.getClock();
+    await ipc.checkClock();
+    await ipc.setClockCorrection(true);
+    await ipc.troubleshoot('id1');
+    await ipc.setSignIn('id1', 'google', 'work email');
+    await ipc.setSignIn('id1', null, '');
     expect(seen).toEqual([
       ['rename_account', { id: 'id1', issuer: 'GitHub', name: 'alice' }],
       ['move_account', { id: 'id1', to: 3 }],
@@ -45,6 +51,12 @@ describe('command wrappers', () => {
       ['save_scanned', { token: 'tok1', replace: true }],
       ['save_scanned', { token: 'tok2', replace: false }],
       ['discard_scanned', { token: 'tok3' }],
+      ['get_clock', {}],
+      ['check_clock', {}],
+      ['set_clock_correction', { on: true }],
+      ['troubleshoot', { id: 'id1' }],
+      ['set_sign_in', { id: 'id1', method: 'google', notes: 'work email' }],
+      ['set_sign_in', { id: 'id1', method: null, notes: '' }],
     ]);
   });
 

@@ -9,6 +9,7 @@ import type { AddRequest } from './bindings/AddRequest';
 import type { BackupCodeView } from './bindings/BackupCodeView';
 import type { CameraEvent } from './bindings/CameraEvent';
 import type { CameraInfo } from './bindings/CameraInfo';
+import type { ClockStatus } from './bindings/ClockStatus';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { CopyReport } from './bindings/CopyReport';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -26,8 +27,10 @@ import type { ScanReport } from './bindings/ScanReport';
 import type { Settings } from './bindings/Settings';
 import type { SettingsView } from './bindings/SettingsView';
 import type { ShortcutStatus } from './bindings/ShortcutStatus';
+import type { SignInMethod } from './bindings/SignInMethod';
 import type { TransferCodes } from './bindings/TransferCodes';
 import type { TransferMode } from './bindings/TransferMode';
+import type { Troubleshoot } from './bindings/Troubleshoot';
 import type { UsedBackupCode } from './bindings/UsedBackupCode';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -284,3 +287,26 @@ export const finishRelink = (id: string) => call<MoveProgress>('finish_relink', 
 
 /** Forgets `id`'s re-link checklist (nothing is deleted). */
 export const cancelRelink = (id: string) => call<MoveProgress>('cancel_relink', { id });
+
+// The clock check, the "Code not accepted?" troubleshooter and the sign-in notes.
+
+/** The last measurement of this computer's clock (no network; never measured: offsetMs null). */
+export const getClock = () => call<ClockStatus>('get_clock');
+
+/** Measures the clock now (a few seconds at most); a failure comes back in `problem`, it does not reject. */
+export const checkClock = () => call<ClockStatus>('check_clock');
+
+/** Turns on (or off) computing codes at the corrected time. */
+export const setClockCorrection = (on: boolean) => call<ClockStatus>('set_clock_correction', { on });
+
+/** The clock was measured (at start-up, if the settings say so, and after every re-measure). */
+export function onClockStatus(handler: (status: ClockStatus) => void): Promise<UnlistenFn> {
+  return listen<ClockStatus>('clock-status', (event) => handler(event.payload));
+}
+
+/** What the troubleshooter shows for `id`: the clock, the codes around now, the other entries for the site. */
+export const troubleshoot = (id: string) => call<Troubleshoot>('troubleshoot', { id });
+
+/** Records how the person signs in to the site (null: not said) and the account's notes. */
+export const setSignIn = (id: string, method: SignInMethod | null, notes: string) =>
+  call<AccountView>('set_sign_in', { id, method, notes });

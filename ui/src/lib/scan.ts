@@ -6,6 +6,7 @@ import type { AccountView } from './bindings/AccountView';
 import type { BatchProgress } from './bindings/BatchProgress';
 import type { ScannedAccount } from './bindings/ScannedAccount';
 import type { ScanReport } from './bindings/ScanReport';
+import type { SignInMethod } from './bindings/SignInMethod';
 
 export type ScanSource = 'screen' | 'clipboard';
 
@@ -18,6 +19,8 @@ export type ReviewItem = {
   transfer: boolean;
   /** Why the last save failed. */
   error: string | null;
+  /** How the person signs in to the site, if they said (recorded after the save). */
+  signIn: SignInMethod | null;
 };
 
 /** The notes of one scan, and whether it found anything at all. */
@@ -50,6 +53,7 @@ export function mergeReport(review: Review | null, report: ScanReport): Review {
     status: 'pending',
     transfer: report.batch !== null,
     error: null,
+    signIn: null,
   }));
   const scan: ScanNotes = { notes: report.notes, found };
   if (!review) {

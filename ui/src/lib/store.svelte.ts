@@ -3,10 +3,12 @@
 import { getContext, setContext, tick } from 'svelte';
 import type { AccountView } from './bindings/AccountView';
 import type { AddRequest } from './bindings/AddRequest';
+import type { ClockStatus } from './bindings/ClockStatus';
 import type { CodeView } from './bindings/CodeView';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { ImportDone } from './bindings/ImportDone';
 import type { ScanReport } from './bindings/ScanReport';
+import type { SignInMethod } from './bindings/SignInMethod';
 import { BackupFlow } from './backupFlow.svelte';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
@@ -25,11 +27,18 @@ export type DialogState =
   | { kind: 'settings' }
   /** `resume`: opened from the review to scan the next code of a transfer export, which joins that review. */
   | { kind: 'camera'; resume: boolean }
-  /** Moving accounts to or from another device (the tab shown). */
-  | { kind: 'move'; tab: MoveTab }
+  /** Moving accounts to or from another device (the tab shown; `relinkId`: the account to re-link, chosen). */
+  | { kind: 'move'; tab: MoveTab; relinkId?: string }
   | { kind: 'import' }
   | { kind: 'export' }
+  /** "Code not accepted?" for an account. */
+  | { kind: 'troubleshoot'; id: string }
+  /** How the person signs in to an account's site, and its notes. */
+  | { kind: 'sign-in'; id: string }
   | null;
+
+/** How long a copied row offers "Code not accepted?" (a code lasts 30 s; the site answers soon after). */
+export const COPY_HINT_MS = 90_000;
 
 export type Toast = { seq: number; text: string };
 
@@ -62,6 +71,21 @@ export class TockStore {
    * is left, the Move dialog comes back on this tab (App does it).
    */
   returnToMove = $state<MoveTab | null>(null);
+  /**
+   * The troubleshooter opened another dialog (renaming or removing another entry, the sign-in notes): once
+   * no dialog is left, it comes back for this account (App does it).
+   */
+  returnToTroubleshoot = $state<string | null>(null);
+  /** The last clock measurement (get_clock at start, clock-status events, checks); null until known. */
+  clock = $state<ClockStatus | null>(null);
+  /** A check of the clock is under way ("Checking the clock…"). */
+  checkingClock = $state(false);
+  /** Why the last clock check failed: a quiet note, shown once per problem (null: none, or dismissed). */
+  clockProblem = $state<string | null>(null);
+  /** The measurement (measuredAt) whose banner was dismissed: it stays away until the next one. */
+  clockBannerDismissed = $state<number | null>(null);
+  /** The account whose code was copied last: its row offers "Code not accepted?" for a while. */
+  copiedId = $state<string | null>(null);
   /** What the scan review dialog shows (while dialog.kind is 'scan'). */
   review = $state<Review | null>(null);
   /** The scan under way, if any (Rust hides the window while capturing the screen). */
@@ -86,6 +110,12 @@ export class TockStore {
   /** Drops and opened files being decoded (scan-started not yet answered by scan-report or scan-error). */
   #filesPending = 0;
   #stopped = false;
+  /** Bumped by every clock status applied, so the start-up get_clock never overwrites a newer event. */
+  #clockSeq = 0;
+  /** The problem shown last: the same one again (the event after an answer, a re-check) is not shown twice. */
+  #problemShown: string | null = null;
+  #checking: Promise<ClockStatus> | null = null;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The first load, started by load() (main.ts calls it before mounting, so the IPC overlaps the page's start). */
   #loading: Promise<void> | null = null;
@@ -96,6 +126,9 @@ export class TockStore {
    */
   load(): Promise<void> {
     this.#loading ??= (async () => {
+      // The clock's last measurement (no network) is not waited for: it only matters while codes are corrected,
+      // and then it re-times the countdowns when it comes (usually before the codes, which need the keychain).
+      void this.loadClock();
       const seq = this.#snapshotSeq;
       const [accounts, snapshot] = await Promise.allSettled([ipc.listAccounts(), ipc.getCodes()]);
       if (accounts.status === 'fulfilled') this.setAccounts(accounts.value);
@@ -127,6 +160,7 @@ export class TockStore {
         this.scanFailed(error);
       }),
       ipc.onDragHover((hovering) => (this.dragging = hovering)),
+      ipc.onClockStatus((status) => this.setClock(status)),
     ]);
     // The first codes are painted without waiting for the subscriptions (each is a round trip to Rust).
     await loading;
@@ -144,6 +178,7 @@ export class TockStore {
     }
     return () => {
       this.#stopped = true;
+      clearTimeout(this.#copiedTimer);
       for (const stop of unlisten) {
         // Unlistening is asynchronous; a failure while closing is of no interest.
         Promise.resolve()
@@ -179,22 +214,104 @@ export class TockStore {
   }
 
   /**
+   * The time codes are made for (Unix ms): this computer's clock, corrected by the measured offset while
+   * Rust corrects the codes. Every countdown runs on it, so the rings change with the codes.
+   */
+  now(): number {
+    return Date.now() - this.#appliedOffsetMs();
+  }
+
+  #appliedOffsetMs(): number {
+    return this.clock?.correcting ? this.clock.appliedOffsetMs : 0;
+  }
+
+  /**
    * Takes a new snapshot. The countdown of a code that did not change is kept
    * as it was, so its CSS animation is not disturbed; a changed code gets a
    * fresh countdown (and its animation restarts).
    */
-  applySnapshot(snapshot: CodesSnapshot, nowMs: number = Date.now()): void {
+  applySnapshot(snapshot: CodesSnapshot, nowMs: number = this.now()): void {
     this.#snapshotSeq++;
+    this.#applyCodes(snapshot.codes, nowMs);
+  }
+
+  #applyCodes(views: CodeView[], nowMs: number): void {
+    // The offset is part of the key: when the correction changes, every ring restarts on the new time.
+    const offset = this.#appliedOffsetMs();
     const next: Record<string, CodeState> = {};
-    for (const view of snapshot.codes) {
+    for (const view of views) {
       const previous = this.codes[view.id];
       let countdown = countdownFor(view, nowMs);
+      if (countdown && offset !== 0) countdown.key += `~${offset}`;
       const unchanged = countdown && previous?.countdown?.key === countdown.key;
       if (unchanged) countdown = previous!.countdown;
       const expiring = (countdown?.expiring ?? false) || (unchanged ? previous!.expiring : false);
       next[view.id] = { view, countdown, expiring };
     }
     this.codes = next;
+  }
+
+  /**
+   * Takes a clock status (get_clock, a clock-status event, a check's answer). A problem is shown once;
+   * `asked`: the person asked for this check, so its problem is shown again. A new correction re-times
+   * the countdowns.
+   */
+  setClock(status: ClockStatus, asked = false): void {
+    this.#clockSeq++;
+    const before = this.#appliedOffsetMs();
+    this.clock = status;
+    if (status.problem === null) {
+      this.clockProblem = null;
+      this.#problemShown = null;
+    } else if (asked || status.problem !== this.#problemShown) {
+      this.clockProblem = status.problem;
+      this.#problemShown = status.problem;
+    }
+    if (this.#appliedOffsetMs() !== before) {
+      this.#applyCodes(
+        Object.values(this.codes).map((c) => c.view),
+        this.now(),
+      );
+    }
+  }
+
+  /** The last measurement, from Rust (no network). A failure leaves the clock unknown: nothing to tell. */
+  async loadClock(): Promise<void> {
+    const seq = this.#clockSeq;
+    try {
+      const status = await ipc.getClock();
+      if (seq === this.#clockSeq) this.setClock(status);
+    } catch {
+      // The clock check is an extra: without it the window works as before.
+    }
+  }
+
+  /**
+   * Measures the clock now (network failures come back in `problem`). Checks asked for at the same time
+   * share one measurement. Rejects with the IpcError.
+   */
+  checkClock(asked = false): Promise<ClockStatus> {
+    this.#checking ??= (async () => {
+      this.checkingClock = true;
+      try {
+        const status = await ipc.checkClock();
+        this.setClock(status, asked);
+        return status;
+      } finally {
+        this.checkingClock = false;
+        this.#checking = null;
+      }
+    })();
+    return this.#checking;
+  }
+
+  /** Turns the correction of Tock's codes on or off; the codes are fetched again. Rejects with the IpcError. */
+  async setClockCorrection(on: boolean): Promise<ClockStatus> {
+    const status = await ipc.setClockCorrection(on);
+    this.setClock(status);
+    // Rust also emits codes-changed; fetching once more makes sure the codes match the new time.
+    void this.refreshCodes();
+    return status;
   }
 
   /** Rust says these codes change within the next seconds: show their next code, warn on their ring. */
@@ -219,9 +336,26 @@ export class TockStore {
     try {
       const report = await ipc.copyCode(id);
       this.toast = { seq: ++this.#toastSeq, text: report.toast };
+      this.copiedId = id;
+      clearTimeout(this.#copiedTimer);
+      this.#copiedTimer = setTimeout(() => (this.copiedId = null), COPY_HINT_MS);
     } catch (e) {
       this.showError(e);
     }
+  }
+
+  /** Opens the "Code not accepted?" troubleshooter for an account. */
+  openTroubleshoot(id: string): void {
+    this.returnToTroubleshoot = null;
+    this.copiedId = null;
+    this.dialog = { kind: 'troubleshoot', id };
+  }
+
+  /** Records how the person signs in to the site, and the notes. Rejects with the IpcError. */
+  async setSignIn(id: string, method: SignInMethod | null, notes: string): Promise<AccountView> {
+    const updated = await ipc.setSignIn(id, method, notes);
+    this.updateAccount(updated);
+    return updated;
   }
 
   /** Pins an account to the top of the tray menu and the quick search, or unpins it. */
@@ -294,9 +428,10 @@ export class TockStore {
     return added;
   }
 
-  openMove(tab: MoveTab): void {
+  /** Opens the Move dialog on `tab`; `relinkId`: on the re-link tab, that account is chosen. */
+  openMove(tab: MoveTab, relinkId?: string): void {
     this.returnToMove = null;
-    this.dialog = { kind: 'move', tab };
+    this.dialog = relinkId ? { kind: 'move', tab, relinkId } : { kind: 'move', tab };
   }
 
   /** The Move dialog closed on purpose: nothing to come back to. */
@@ -411,6 +546,12 @@ export class TockStore {
     }
   }
 
+  /** The review's "How do you sign in to this site?" for one scanned account (null: don't say). */
+  setReviewSignIn(token: string, method: SignInMethod | null): void {
+    const item = this.review?.items.find((i) => i.account.token === token);
+    if (item) item.signIn = method;
+  }
+
   /** Forgets one scanned account (Cancel/Discard on its card). */
   discardScanned(token: string): void {
     const item = this.review?.items.find((i) => i.account.token === token);
@@ -438,12 +579,32 @@ export class TockStore {
       if (notify) this.notice = savedNotice([saved], item.transfer, replaced.size > 0);
       void this.refreshCodes();
       if (!item.transfer) void this.backup.enrolled(saved.id);
+      if (item.signIn) return await this.#noteSignIn(saved, item.signIn);
       return saved;
     } catch (e) {
       item.status = 'pending';
       item.error = ipc.toIpcError(e).message;
       return null;
     }
+  }
+
+  /**
+   * After an enrolment: records the sign-in method chosen in the review or the add dialog. The account is
+   * saved either way; a failure is shown in the banner.
+   */
+  async #noteSignIn(saved: AccountView, method: SignInMethod): Promise<AccountView> {
+    try {
+      return await this.setSignIn(saved.id, method, saved.notes);
+    } catch (e) {
+      this.showError(e);
+      return saved;
+    }
+  }
+
+  /** Adds an account (see add) and records the sign-in method chosen with it, if any. */
+  async addWithSignIn(request: AddRequest, method: SignInMethod | null): Promise<AccountView> {
+    const added = await this.add(request);
+    return method ? this.#noteSignIn(added, method) : added;
   }
 
   /** Saves every account waiting in the review (none of them has duplicates: Save all is offered then only). */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { account, fakeBackend, snapshot, totpCode } from '../test/backend';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { account, clockStatus, deferred, fakeBackend, measured, snapshot, totpCode } from '../test/backend';
 import { filterAccounts, TockStore } from './store.svelte';
 
 describe('filterAccounts', () => {
@@ -88,5 +88,93 @@ describe('TockStore.load', () => {
     expect(store.loaded).toBe(true);
     expect(store.error).toBe('The OS keychain is locked; unlock it and try again.');
     expect(store.codes.a.view.code).toBe('111111');
+  });
+});
+
+describe('TockStore and the clock', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const correcting = measured(47_000, { correcting: true, appliedOffsetMs: 47_000 });
+
+  it('runs countdowns on the corrected time while correcting', () => {
+    // This computer's clock says 59 s into the period; the time servers 12 s.
+    vi.setSystemTime(59_000);
+    const store = new TockStore();
+    store.setClock(correcting);
+    expect(store.now()).toBe(12_000);
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0)]));
+    expect(store.codes.a.countdown!.drainDelay).toBe('-12s');
+    expect(store.codes.a.expiring).toBe(false);
+  });
+
+  it('re-times the running countdowns when the correction starts or stops', () => {
+    vi.setSystemTime(59_000);
+    const store = new TockStore();
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 30_000)]));
+    const before = store.codes.a.countdown!;
+    expect(before.drainDelay).toBe('-29s');
+
+    store.setClock(measured(17_000, { correcting: true, appliedOffsetMs: 17_000 }));
+    const after = store.codes.a.countdown!;
+    expect(after.drainDelay).toBe('-12s');
+    expect(after.key).not.toBe(before.key); // a new key restarts the ring's animation
+
+    store.setClock(measured(17_000));
+    expect(store.codes.a.countdown!.drainDelay).toBe('-29s');
+    expect(store.codes.a.countdown!.key).toBe(before.key);
+  });
+
+  it('keeps a countdown when the same snapshot comes again while correcting', () => {
+    vi.setSystemTime(59_000);
+    const store = new TockStore();
+    store.setClock(correcting);
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0)]));
+    const first = store.codes.a.countdown;
+    vi.setSystemTime(64_000);
+    store.applySnapshot(snapshot([totpCode('a', '111111', '222222', 0)]));
+    expect(store.codes.a.countdown).toBe(first);
+  });
+
+  it('shows a problem once, again only when asked for, and drops it once a check works', () => {
+    const store = new TockStore();
+    const problem = clockStatus({ problem: 'Could not check the clock: no time server answered.' });
+    store.setClock(problem);
+    expect(store.clockProblem).toBe('Could not check the clock: no time server answered.');
+    store.clockProblem = null; // dismissed
+    store.setClock(problem);
+    expect(store.clockProblem).toBeNull();
+    store.setClock(problem, true);
+    expect(store.clockProblem).toBe('Could not check the clock: no time server answered.');
+    store.setClock(measured(1_000));
+    expect(store.clockProblem).toBeNull();
+    store.setClock(problem);
+    expect(store.clockProblem).toBe('Could not check the clock: no time server answered.');
+  });
+
+  it('does not let a late get_clock answer overwrite a newer event', async () => {
+    const answer = deferred<ReturnType<typeof clockStatus>>();
+    fakeBackend({ accounts: [] }, { get_clock: () => answer.promise });
+    const store = new TockStore();
+    const loading = store.loadClock();
+    store.setClock(measured(47_000));
+    answer.resolve(clockStatus());
+    await loading;
+    expect(store.clock?.offsetMs).toBe(47_000);
+  });
+
+  it('shares one measurement between checks asked for together', async () => {
+    const answer = deferred<ReturnType<typeof clockStatus>>();
+    const calls = fakeBackend({ accounts: [] }, { check_clock: () => answer.promise });
+    const store = new TockStore();
+    const first = store.checkClock();
+    const second = store.checkClock();
+    expect(store.checkingClock).toBe(true);
+    answer.resolve(measured(2_000));
+    expect(await first).toEqual(await second);
+    expect(store.checkingClock).toBe(false);
+    expect(calls.filter((c) => c.cmd === 'check_clock')).toHaveLength(1);
+    expect(store.clock?.offsetMs).toBe(2_000);
   });
 });

@@ -2,6 +2,7 @@
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type { AccountView } from '../lib/bindings/AccountView';
+import type { ClockStatus } from '../lib/bindings/ClockStatus';
 import type { CodesSnapshot } from '../lib/bindings/CodesSnapshot';
 import type { CodeView } from '../lib/bindings/CodeView';
 import type { ImportProgress } from '../lib/bindings/ImportProgress';
@@ -13,6 +14,9 @@ import type { RelinkView } from '../lib/bindings/RelinkView';
 import type { ReviewEntry } from '../lib/bindings/ReviewEntry';
 import type { ScannedAccount } from '../lib/bindings/ScannedAccount';
 import type { ScanReport } from '../lib/bindings/ScanReport';
+import type { Settings } from '../lib/bindings/Settings';
+import type { StepCode } from '../lib/bindings/StepCode';
+import type { Troubleshoot } from '../lib/bindings/Troubleshoot';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -33,6 +37,7 @@ export function account(overrides: Partial<AccountView> & { id: string }): Accou
     notes: '',
     favourite: false,
     backup: { codes: null, risks: ['no_codes'] },
+    signIn: null,
     ...overrides,
   };
 }
@@ -71,6 +76,8 @@ export function fakeBackend(
           return false;
         case 'get_moves':
           return { verified: [], relinks: [] };
+        case 'get_clock':
+          return clockStatus();
         case 'ui_painted':
         case 'cancel_import':
         case 'move_account':
@@ -248,4 +255,59 @@ export function moveCommands(
       return answer();
     },
   };
+}
+
+// The clock check and the troubleshooter.
+
+/** A clock status; by default never measured (what get_clock answers before the first check). */
+export function clockStatus(overrides: Partial<ClockStatus> = {}): ClockStatus {
+  return {
+    offsetMs: null,
+    server: null,
+    measuredAt: null,
+    problem: null,
+    correcting: false,
+    appliedOffsetMs: 0,
+    ...overrides,
+  };
+}
+
+/** A clock measured at `measuredAt` (Unix seconds), `offsetMs` ahead of the time servers. */
+export function measured(offsetMs: number, overrides: Partial<ClockStatus> = {}): ClockStatus {
+  return clockStatus({ offsetMs, server: 'time.cloudflare.com:123', measuredAt: 1_740_830_400, ...overrides });
+}
+
+/** What Rust emits after the start-up check and every re-measure. */
+export async function emitClock(status: ClockStatus): Promise<void> {
+  await emit('clock-status', status);
+}
+
+/** The settings as Rust's defaults have them. */
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    closeToTray: false,
+    startMinimised: false,
+    clearAfterSecs: 30,
+    nearExpiry: 'warn',
+    quickSearchShortcut: 'CommandOrControl+Alt+O',
+    checkClockAtStart: true,
+    correctClock: false,
+    timeServers: ['pool.ntp.org', 'time.cloudflare.com', 'time.google.com'],
+    ...overrides,
+  };
+}
+
+/** The previous, current and next codes of a 30-second account whose current period starts at `startMs`. */
+export function stepCodes(codes: [string, string, string], startMs = PERIOD_START_MS): StepCode[] {
+  return codes.map((code, i) => ({
+    step: i - 1,
+    code,
+    validFromMs: startMs + (i - 1) * 30_000,
+    validUntilMs: startMs + i * 30_000,
+  }));
+}
+
+/** A troubleshoot answer for `account`: no other entries, a never-measured clock, unless overridden. */
+export function troubleshootFor(a: AccountView, overrides: Partial<Troubleshoot> = {}): Troubleshoot {
+  return { account: a, clock: clockStatus(), codes: [], hotpNext: [], others: [], ...overrides };
 }
