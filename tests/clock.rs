@@ -178,19 +178,26 @@ fn codes_are_computed_at_the_corrected_time_when_asked() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_window_warns_about_a_fast_clock_and_corrects_codes_when_asked() {
+async fn the_window_warns_about_a_fast_clock_corrects_codes_and_troubleshoots() {
     // This computer's clock is 47 s fast, by the time server's account.
     let server = FakeSntp::start(Answer::OffsetMs(-47_000));
     let app = App::start_with_env(&[("TOCK_TIME_SERVERS", &server.address())], |dir| {
+        let github = format!("otpauth://totp/GitHub:alice?secret={RFC_SEED}&issuer=GitHub");
+        cli(dir, &["add", &github]);
+        // The same site scanned again with a new key (re-enrolled): the troubleshooter names it.
         cli(
             dir,
             &[
                 "add",
-                &format!("otpauth://totp/GitHub:alice?secret={RFC_SEED}&issuer=GitHub"),
+                "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
             ],
         );
     })
     .await;
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
+    let first = listed[0]["id"].as_str().unwrap().to_owned();
+    let second = listed[1]["id"].as_str().unwrap().to_owned();
     let banner = app.find("clock-banner").await;
     app.eventually("the banner says how far off the clock is", || async {
         app.text(&banner).await.contains("Your clock is 47 s fast")
@@ -203,18 +210,92 @@ async fn the_window_warns_about_a_fast_clock_and_corrects_codes_when_asked() {
     let code_of = |at: u64| {
         cli(
             app.data_dir.path(),
-            &["code", "github", "--at", &at.to_string()],
+            &["code", &first, "--at", &at.to_string()],
         )
     };
+    let digits = |t: String| -> String { t.chars().filter(char::is_ascii_digit).collect() };
     app.eventually("the row shows the corrected code", || async {
-        let shown: String = app
-            .text(&app.find_css("[data-testid='account-code']").await)
-            .await
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
+        let shown = digits(
+            app.text(&app.find_css("[data-testid='account-code']").await)
+                .await,
+        );
         shown == code_of(now() - 47)
     })
     .await;
+
+    // "Code not accepted?" on the first entry: the previous, current and next codes at the corrected time,
+    // and the other GitHub entry with when it was added.
+    app.click("account-menu").await;
+    app.click("row-menu-troubleshoot").await;
+    app.find("troubleshoot-dialog").await;
+    let mut right = false;
+    for _ in 0..3 {
+        let t = now() - 47;
+        let shown = (
+            digits(
+                app.text(
+                    &app.find_css("[data-testid='troubleshoot-code-prev'] .code")
+                        .await,
+                )
+                .await,
+            ),
+            digits(
+                app.text(
+                    &app.find_css("[data-testid='troubleshoot-code-current'] .code")
+                        .await,
+                )
+                .await,
+            ),
+            digits(
+                app.text(
+                    &app.find_css("[data-testid='troubleshoot-code-next'] .code")
+                        .await,
+                )
+                .await,
+            ),
+        );
+        if shown == (code_of(t - 30), code_of(t), code_of(t + 30)) {
+            right = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        right,
+        "the previous, current and next codes are those of the corrected time"
+    );
+    let other = app.text_of(&format!("troubleshoot-other-{second}")).await;
+    assert!(
+        other.contains("GitHub") && other.to_lowercase().contains("added"),
+        "{other}"
+    );
+    app.click("troubleshoot-close").await;
+
+    // How you sign in, asked while adding an account, shows on its row.
+    app.click("add-button").await;
+    app.click("add-mode-uri").await;
+    app.find("add-uri-input")
+        .await
+        .send_keys("otpauth://totp/Forum:alice?secret=MFRGGZDFMZTWQ2LK&issuer=Forum")
+        .await
+        .unwrap();
+    app.find_css("[data-testid='add-sign-in'] option[value='google']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.click("add-submit").await;
+    app.click("backup-walkthrough-skip").await;
+    app.eventually("the new row says how you sign in", || async {
+        let mut found = false;
+        for label in app.all("row-sign-in").await {
+            found |= app.text(&label).await.contains("Google");
+        }
+        found
+    })
+    .await;
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(app.data_dir.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed[2]["sign_in"], "google");
     app.close().await;
 }
