@@ -3,7 +3,7 @@
 //! and on demand, again every hour while the correction is on), the correction applied to every code, the
 //! "Code not accepted?" screen's facts, and how the person signs in to each site.
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Emitter, Manager, State};
 use tock_ops::accounts::{AccountView, SignInMethodName};
@@ -16,6 +16,9 @@ use tock_ops::{capitalise, Result, Session};
 use super::blocking;
 use crate::desktop::{clock, time_check};
 use crate::window::events::notify_changed;
+
+/// How long a failed check waits before the next one (while the correction needs a fresh offset).
+const RETRY_AFTER: Duration = Duration::from_secs(600);
 
 /// Why the last clock check failed (shown once by the window), if it did.
 #[derive(Default)]
@@ -76,6 +79,8 @@ pub fn start(app: &AppHandle) {
         if app.state::<SettingsStore>().get().check_clock_at_start {
             measure(&app);
         }
+        // Offline, a failed check is tried again after ten minutes, not every minute.
+        let mut next_try = Instant::now();
         loop {
             std::thread::sleep(Duration::from_secs(60));
             let settings = app.state::<SettingsStore>().get();
@@ -84,8 +89,9 @@ pub fn start(app: &AppHandle) {
                 .data_dir()
                 .and_then(|dir| record::load(dir).ok().flatten())
                 .is_none_or(|r| r.is_stale(clock::raw_now()));
-            if settings.correct_clock && stale {
+            if settings.correct_clock && stale && Instant::now() >= next_try {
                 measure(&app);
+                next_try = Instant::now() + RETRY_AFTER;
             }
         }
     });
