@@ -414,3 +414,56 @@ fn sign_in_notes_are_set_shown_and_forgotten() {
         "{e}"
     );
 }
+
+#[test]
+fn relink_removes_the_old_entry_only_after_the_new_one_is_confirmed() {
+    common::require_secret_service();
+    let dir = tempfile::tempdir().unwrap();
+    let old = ok(
+        dir.path(),
+        &[
+            "add",
+            "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        ],
+    );
+    let shown = ok(dir.path(), &["relink", &old, "start"]);
+    assert!(
+        shown.starts_with("re-linking GitHub (alice)\n[ ] sign in to the site"),
+        "{shown}"
+    );
+    assert!(shown.ends_with("new account: not chosen"), "{shown}");
+    ok(dir.path(), &["relink", &old, "done", "sign-in"]);
+    ok(dir.path(), &["relink", &old, "done", "enter-code"]);
+    // No new account yet: refused, and nothing is removed.
+    let e = err(dir.path(), &["relink", &old, "finish"]);
+    assert!(e.contains("only after the new one is chosen"), "{e}");
+    // The site's new code, scanned as a second GitHub entry, is chosen as the replacement.
+    let new = ok(
+        dir.path(),
+        &[
+            "add",
+            "otpauth://totp/GitHub:alice?secret=KRUGS4ZAON2WE2TFMN2CA53JOQ&issuer=GitHub",
+        ],
+    );
+    let shown = ok(dir.path(), &["relink", &old, "new", &new]);
+    assert!(
+        shown.contains(&format!("new account: GitHub (alice) (id {new})")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[x] sign in to the site\n[ ] turn two-factor"),
+        "{shown}"
+    );
+    // The checklist is kept between commands, as in the window (moves.json).
+    assert!(ok(dir.path(), &["relink", &old, "show"]).contains("[x] the site accepted"));
+    let done = ok(dir.path(), &["relink", &old, "finish"]);
+    assert!(
+        done.starts_with("removed the old entry GitHub (alice)"),
+        "{done}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], new.as_str());
+    assert!(!keychain_has(dir.path(), &old), "the old secret is gone");
+}

@@ -14,6 +14,7 @@ mod import;
 mod list;
 mod note;
 mod password;
+mod relink;
 mod remove;
 mod scan;
 mod time;
@@ -87,6 +88,15 @@ pub enum Command {
     /// Export every account to a file another authenticator imports (encrypted Aegis vault, plain formats,
     /// or Google Authenticator transfer codes).
     Export(export::ExportArgs),
+    /// Re-link an account's two-factor authentication the safe way, step by step (the window's checklist).
+    Relink {
+        /// The account being re-linked (its id, or a search matching exactly one account).
+        #[arg(value_name = "ID")]
+        id: String,
+        /// start, show, done STEP, undo STEP, new NEW_ID, finish or cancel.
+        #[command(subcommand)]
+        command: relink::RelinkCommand,
+    },
     /// Show or set how you sign in to an account's site (password, Google, …) and your notes on it.
     Note(note::NoteArgs),
     /// Check this computer's clock against time servers, or correct codes for it.
@@ -132,6 +142,7 @@ pub fn run(command: Command, data_dir: &Path) -> CliResult {
         Command::Import(args) => import::run(args, &open(data_dir)?),
         Command::Export(args) => export::run(args, &open(data_dir)?),
         Command::Note(args) => note::run(args, &open(data_dir)?),
+        Command::Relink { id, command } => relink::run(&open(data_dir)?, data_dir, &id, command),
         Command::Time { command } => time::run(command, data_dir),
     }
 }
