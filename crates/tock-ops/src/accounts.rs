@@ -36,18 +36,21 @@ pub struct AccountView {
     /// Its backup codes' counts and recovery risks (never a code).
     pub backup: BackupView,
     /// How the person signs in to the site, if they said.
-    pub sign_in: Option<SignInMethodName>,
+    #[ts(as = "Option<SignInMethodName>")]
+    pub sign_in: Option<SignInMethod>,
 }
 
 /// The longest notes kept with an account.
 pub const MAX_NOTES_BYTES: usize = 16 * 1024;
 
+// The TypeScript twin of the core's `SignInMethod` (the core has no ts-rs); never built: `AccountView::sign_in`
+// holds the core's type, which serialises the same way.
 /// How a person signs in to a site ("password", "google", …).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, TS)]
+#[derive(Serialize, Clone, Copy, Debug, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export, rename = "SignInMethod")]
-#[allow(missing_docs)]
-pub enum SignInMethodName {
+#[allow(missing_docs, dead_code)]
+enum SignInMethodName {
     Password,
     Google,
     Microsoft,
@@ -56,36 +59,6 @@ pub enum SignInMethodName {
     Sso,
     Passkey,
     Other,
-}
-
-impl From<SignInMethod> for SignInMethodName {
-    fn from(m: SignInMethod) -> Self {
-        match m {
-            SignInMethod::Password => SignInMethodName::Password,
-            SignInMethod::Google => SignInMethodName::Google,
-            SignInMethod::Microsoft => SignInMethodName::Microsoft,
-            SignInMethod::Apple => SignInMethodName::Apple,
-            SignInMethod::Phone => SignInMethodName::Phone,
-            SignInMethod::Sso => SignInMethodName::Sso,
-            SignInMethod::Passkey => SignInMethodName::Passkey,
-            SignInMethod::Other => SignInMethodName::Other,
-        }
-    }
-}
-
-impl From<SignInMethodName> for SignInMethod {
-    fn from(m: SignInMethodName) -> Self {
-        match m {
-            SignInMethodName::Password => SignInMethod::Password,
-            SignInMethodName::Google => SignInMethod::Google,
-            SignInMethodName::Microsoft => SignInMethod::Microsoft,
-            SignInMethodName::Apple => SignInMethod::Apple,
-            SignInMethodName::Phone => SignInMethod::Phone,
-            SignInMethodName::Sso => SignInMethod::Sso,
-            SignInMethodName::Passkey => SignInMethod::Passkey,
-            SignInMethodName::Other => SignInMethod::Other,
-        }
-    }
 }
 
 /// "totp", "hotp" or "steam".
@@ -152,7 +125,7 @@ impl From<&Account> for AccountView {
             notes: a.notes.clone(),
             favourite: a.favourite,
             backup: BackupView::of(a.backup_codes.as_ref()),
-            sign_in: a.sign_in.map(Into::into),
+            sign_in: a.sign_in,
         }
     }
 }

@@ -44,10 +44,7 @@ pub fn run(args: NoteArgs, session: &Session) -> CliResult {
     } else {
         tock_ops::accounts::AccountView::from(&account)
     };
-    let method = view
-        .sign_in
-        .map(|m| tock_core::SignInMethod::from(m).id())
-        .unwrap_or("not recorded");
+    let method = view.sign_in.map(SignInMethod::id).unwrap_or("not recorded");
     println!("method: {method}");
     if view.notes.is_empty() {
         println!("notes:");

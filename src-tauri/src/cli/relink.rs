@@ -5,61 +5,49 @@
 //! Every command prints the checklist: the old account, each step with `[x]` or `[ ]`, and the new account.
 use std::path::Path;
 
-use clap::{Subcommand, ValueEnum};
+use clap::builder::TypedValueParser;
+use clap::Subcommand;
 use tock_ops::moves::{MoveProgress, MovesStore, RelinkStep};
 use tock_ops::Session;
 
 use super::CliResult;
 use crate::desktop::clock;
 
-/// A step of the checklist, as typed.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Sign in to the site.
-    SignIn,
-    /// Turn two-factor authentication off.
-    TurnOff,
-    /// Turn it on again (the site shows a new QR code).
-    TurnOn,
-    /// Scan the new code with Tock (and the phone).
-    Scan,
-    /// The site accepted the new account's code.
-    EnterCode,
-    /// The new backup codes are stored.
-    BackupCodes,
-}
-
-const STEPS: [(Step, RelinkStep, &str); 6] = [
-    (Step::SignIn, RelinkStep::SignIn, "sign in to the site"),
+/// The steps in order: how they are typed, and how they are printed.
+const STEPS: [(RelinkStep, &str, &str); 6] = [
+    (RelinkStep::SignIn, "sign-in", "sign in to the site"),
     (
-        Step::TurnOff,
         RelinkStep::TurnOff,
+        "turn-off",
         "turn two-factor authentication off",
     ),
-    (Step::TurnOn, RelinkStep::TurnOn, "turn it on again"),
+    (RelinkStep::TurnOn, "turn-on", "turn it on again"),
     (
-        Step::Scan,
         RelinkStep::Scan,
+        "scan",
         "scan the new code with Tock (tock scan --screen --add)",
     ),
     (
-        Step::EnterCode,
         RelinkStep::EnterCode,
+        "enter-code",
         "the site accepted the new account's code",
     ),
     (
-        Step::BackupCodes,
         RelinkStep::BackupCodes,
+        "backup-codes",
         "store the new backup codes (tock backup-codes add)",
     ),
 ];
 
-fn step_of(step: Step) -> RelinkStep {
-    STEPS
-        .iter()
-        .find(|(s, ..)| *s == step)
-        .map(|(_, r, _)| *r)
-        .expect("every step is listed")
+/// A step as typed: one of the names in [`STEPS`].
+fn step_arg() -> impl clap::builder::TypedValueParser<Value = RelinkStep> {
+    clap::builder::PossibleValuesParser::new(STEPS.map(|(_, name, _)| name)).map(|name| {
+        STEPS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(step, ..)| *step)
+            .expect("clap only lets the listed names through")
+    })
 }
 
 /// What `tock relink ID …` does.
@@ -72,14 +60,14 @@ pub enum RelinkCommand {
     /// Tick a step.
     Done {
         /// The step.
-        #[arg(value_enum)]
-        step: Step,
+        #[arg(value_parser = step_arg())]
+        step: RelinkStep,
     },
     /// Untick a step.
     Undo {
         /// The step.
-        #[arg(value_enum)]
-        step: Step,
+        #[arg(value_parser = step_arg())]
+        step: RelinkStep,
     },
     /// Choose the new account (added by scanning the site's new code) that replaces this one.
     New {
@@ -106,8 +94,8 @@ pub fn run(session: &Session, data_dir: &Path, query: &str, command: RelinkComma
     let progress = match command {
         RelinkCommand::Start => session.start_relink(&store, &id, clock::now()),
         RelinkCommand::Show => session.move_progress(&store),
-        RelinkCommand::Done { step } => session.set_relink_step(&store, &id, step_of(step), true),
-        RelinkCommand::Undo { step } => session.set_relink_step(&store, &id, step_of(step), false),
+        RelinkCommand::Done { step } => session.set_relink_step(&store, &id, step, true),
+        RelinkCommand::Undo { step } => session.set_relink_step(&store, &id, step, false),
         RelinkCommand::New { new } => {
             let new = session.find(&new).map_err(|e| e.to_string())?;
             session.set_relink_new(&store, &id, Some(&new))
@@ -137,7 +125,7 @@ fn print(progress: &MoveProgress, session: &Session, id: &str) -> CliResult {
         return Ok(());
     };
     println!("re-linking {}", r.label);
-    for (_, step, words) in STEPS {
+    for (step, _, words) in STEPS {
         let mark = if r.steps.contains(&step) { 'x' } else { ' ' };
         println!("[{mark}] {words}");
     }

@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Emitter, Manager, State};
-use tock_ops::accounts::{AccountView, SignInMethodName};
+use tock_core::SignInMethod;
+use tock_ops::accounts::AccountView;
 use tock_ops::clock::{self as record, ClockStatus};
 use tock_ops::session::parse_id;
 use tock_ops::settings::SettingsStore;
@@ -150,10 +151,10 @@ pub fn set_sign_in(
     app: AppHandle,
     session: State<'_, Session>,
     id: String,
-    method: Option<SignInMethodName>,
+    method: Option<SignInMethod>,
     notes: String,
 ) -> Result<AccountView> {
-    let view = session.set_sign_in(&parse_id(&id)?, method.map(Into::into), &notes)?;
+    let view = session.set_sign_in(&parse_id(&id)?, method, &notes)?;
     notify_changed(&app);
     Ok(view)
 }
