@@ -4,20 +4,10 @@
 //! window's banner and correction.
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use tock_e2e::sntp::{Answer, FakeSntp};
-use tock_e2e::{cli, tock_binary, App};
-
-/// RFC 6238 Appendix B's SHA1 seed.
-const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
+use tock_e2e::{cli, tock_binary, unix_now, App, RFC_SEED};
 
 /// `tock ARGS` on `dir` asking `servers` (comma-separated) for the time.
 fn tock(dir: &Path, servers: &str, args: &[&str]) -> Output {
@@ -142,7 +132,7 @@ fn codes_are_computed_at_the_corrected_time_when_asked() {
         let out = tock(dir.path(), &server.address(), &["code", "github"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(text(&out.stderr), "clock corrected by -3600.0 s");
-        let at = (now() - 3_600).to_string();
+        let at = (unix_now() - 3_600).to_string();
         let expected = cli(dir.path(), &["code", "github", "--at", &at]);
         if text(&out.stdout) == expected {
             matched = true;
@@ -153,7 +143,7 @@ fn codes_are_computed_at_the_corrected_time_when_asked() {
 
     // An offset measured over an hour ago is measured again first.
     let stale = serde_json::json!({
-        "offsetMs": 0, "server": "old:123", "measuredAt": now() - 7_200,
+        "offsetMs": 0, "server": "old:123", "measuredAt": unix_now() - 7_200,
     });
     std::fs::write(dir.path().join("clock.json"), stale.to_string()).unwrap();
     let out = tock(dir.path(), &server.address(), &["code", "github"]);
@@ -219,7 +209,7 @@ async fn the_window_warns_about_a_fast_clock_corrects_codes_and_troubleshoots() 
             app.text(&app.find_css("[data-testid='account-code']").await)
                 .await,
         );
-        shown == code_of(now() - 47)
+        shown == code_of(unix_now() - 47)
     })
     .await;
 
@@ -230,7 +220,7 @@ async fn the_window_warns_about_a_fast_clock_corrects_codes_and_troubleshoots() 
     app.find("troubleshoot-dialog").await;
     let mut right = false;
     for _ in 0..3 {
-        let t = now() - 47;
+        let t = unix_now() - 47;
         let shown = (
             digits(
                 app.text(

@@ -1,22 +1,11 @@
 //! The real app, in its real webview, driven like a person would: add an account, see its code and its
 //! ring, copy the code, search, rename and delete.
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use tock_e2e::{cli, clipboard, App};
+use tock_e2e::{cli, clipboard, unix_now, App, RFC_SEED};
 use tokio::sync::Mutex;
 
 /// One app at a time: the machine has two cores and one X display.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
-
-/// RFC 6238 Appendix B's SHA1 seed.
-const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn add_through_the_ui_then_see_and_copy_the_code() {
@@ -73,7 +62,7 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
         let text = app.text(&shown).await;
         let expected = cli(
             app.data_dir.path(),
-            &["code", &id, "--at", &now().to_string()],
+            &["code", &id, "--at", &unix_now().to_string()],
         );
         text.len() == 7 && text.replace(' ', "") == expected
     })
@@ -96,7 +85,7 @@ async fn add_through_the_ui_then_see_and_copy_the_code() {
     app.eventually("the code is on the clipboard", || async {
         let expected = cli(
             app.data_dir.path(),
-            &["code", &id, "--at", &now().to_string()],
+            &["code", &id, "--at", &unix_now().to_string()],
         );
         clipboard().trim() == expected
     })

@@ -12,6 +12,17 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod sntp;
 
+/// RFC 6238 Appendix B's SHA1 seed, "12345678901234567890", in base32.
+pub const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// Seconds since the Unix epoch (for `tock code --at`).
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 pub mod fake_portal;
 pub mod xdnd;
 

@@ -4,10 +4,7 @@
 //! first, review it (a duplicate flagged), and import. The CLI checks the vault and the saved progress.
 use std::process::Command;
 
-use tock_e2e::{answer_file_dialog, cli, App};
-
-/// RFC 6238 Appendix B's SHA1 seed.
-const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+use tock_e2e::{answer_file_dialog, cli, App, RFC_SEED};
 
 /// Reads the QR code in a PNG with zbarimg (the reference reader; scripts/setup installs it).
 fn zbar(png: &[u8]) -> String {
