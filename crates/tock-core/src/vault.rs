@@ -42,6 +42,14 @@ pub trait SecretStore {
     /// Deletes the backup codes item of `id`; deleting a missing item is not an error.
     fn delete_backup_codes(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError>;
 
+    /// Stores (or replaces) a vault-wide secret that belongs to no account (such as the automatic backups'
+    /// password), under a short `name`, in an item of its own.
+    fn put_extra(&self, vault_id: &str, name: &str, value: &Secret) -> Result<(), StoreError>;
+    /// The vault-wide secret `name`, or `None` when there is none.
+    fn get_extra(&self, vault_id: &str, name: &str) -> Result<Option<Secret>, StoreError>;
+    /// Deletes the vault-wide secret `name`; deleting a missing item is not an error.
+    fn delete_extra(&self, vault_id: &str, name: &str) -> Result<(), StoreError>;
+
     /// The secrets of many accounts at once; missing items are left out. Stores with a bulk read override it.
     fn get_many(
         &self,
@@ -486,6 +494,8 @@ pub mod memory {
         pub items: RefCell<HashMap<(String, AccountId), Secret>>,
         /// Stored backup-code items by (vault id, account id).
         pub backup_items: RefCell<HashMap<(String, AccountId), Secret>>,
+        /// Stored vault-wide items by (vault id, name).
+        pub extra_items: RefCell<HashMap<(String, String), Secret>>,
         /// When set, every call fails as a locked keychain would.
         pub locked: Cell<bool>,
         /// When set, deleting a secret (not a backup-code item) fails.
@@ -565,6 +575,28 @@ pub mod memory {
             self.backup_items
                 .borrow_mut()
                 .remove(&(vault_id.to_owned(), id.clone()));
+            Ok(())
+        }
+        fn put_extra(&self, vault_id: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
+            self.check()?;
+            self.extra_items
+                .borrow_mut()
+                .insert((vault_id.to_owned(), name.to_owned()), value.clone());
+            Ok(())
+        }
+        fn get_extra(&self, vault_id: &str, name: &str) -> Result<Option<Secret>, StoreError> {
+            self.check()?;
+            Ok(self
+                .extra_items
+                .borrow()
+                .get(&(vault_id.to_owned(), name.to_owned()))
+                .cloned())
+        }
+        fn delete_extra(&self, vault_id: &str, name: &str) -> Result<(), StoreError> {
+            self.check()?;
+            self.extra_items
+                .borrow_mut()
+                .remove(&(vault_id.to_owned(), name.to_owned()));
             Ok(())
         }
     }

@@ -21,6 +21,10 @@ pub const KEYCHAIN_SERVICE: &str = "tock";
 /// sees them.
 pub const BACKUP_CODES_SERVICE: &str = "tock-backup-codes";
 
+/// The keychain service name of vault-wide items that belong to no account (user `<vault id>/<name>`), such as
+/// the automatic backups' password.
+pub const EXTRA_SERVICE: &str = "tock-extra";
+
 /// The file name of the vault document inside the data dir.
 pub const VAULT_FILE: &str = "vault.json";
 
@@ -79,6 +83,10 @@ impl KeyringSecrets {
         id: &AccountId,
     ) -> Result<keyring::Entry, StoreError> {
         keyring::Entry::new(service, &format!("{vault_id}/{id}")).map_err(keychain_error)
+    }
+
+    fn extra(vault_id: &str, name: &str) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(EXTRA_SERVICE, &format!("{vault_id}/{name}")).map_err(keychain_error)
     }
 
     fn read(entry: keyring::Entry) -> Result<Option<Secret>, StoreError> {
@@ -140,6 +148,20 @@ impl SecretStore for KeyringSecrets {
 
     fn delete_backup_codes(&self, vault_id: &str, id: &AccountId) -> Result<(), StoreError> {
         Self::remove(Self::entry_in(BACKUP_CODES_SERVICE, vault_id, id)?)
+    }
+
+    fn put_extra(&self, vault_id: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
+        Self::extra(vault_id, name)?
+            .set_secret(value.as_bytes())
+            .map_err(keychain_error)
+    }
+
+    fn get_extra(&self, vault_id: &str, name: &str) -> Result<Option<Secret>, StoreError> {
+        Self::read(Self::extra(vault_id, name)?)
+    }
+
+    fn delete_extra(&self, vault_id: &str, name: &str) -> Result<(), StoreError> {
+        Self::remove(Self::extra(vault_id, name)?)
     }
 
     /// On Linux, one search and one GetSecrets call for the whole vault instead of a few calls per item
