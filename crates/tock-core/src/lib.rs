@@ -9,6 +9,7 @@ pub mod account;
 pub mod backup;
 pub mod export;
 pub mod import;
+pub mod lock;
 pub mod migration;
 pub mod otp;
 pub mod qr;

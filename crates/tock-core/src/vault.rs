@@ -50,6 +50,16 @@ pub trait SecretStore {
     /// Deletes the vault-wide secret `name`; deleting a missing item is not an error.
     fn delete_extra(&self, vault_id: &str, name: &str) -> Result<(), StoreError>;
 
+    /// Whether the store cannot be used until it is unlocked (the app lock is on and no key is held).
+    fn is_locked(&self) -> bool {
+        false
+    }
+
+    /// Takes note of changes made by other processes to where the items are (a store that can move).
+    fn refresh(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// The secrets of many accounts at once; missing items are left out. Stores with a bulk read override it.
     fn get_many(
         &self,

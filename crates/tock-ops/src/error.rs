@@ -18,6 +18,14 @@ pub enum ErrorCode {
     Storage,
     NotFound,
     SecretMissing,
+    /// The app lock is on and the vault is not unlocked.
+    Locked,
+    /// The password does not open the vault.
+    #[serde(rename = "wrong-password")]
+    #[ts(rename = "wrong-password")]
+    WrongPassword,
+    /// Too soon after a wrong password.
+    Wait,
     Internal,
 }
 
@@ -46,6 +54,11 @@ impl Error {
         Error::new(ErrorCode::InvalidInput, message)
     }
 
+    /// The vault is locked.
+    pub fn locked() -> Self {
+        Error::new(ErrorCode::Locked, tock_store::storage::LOCKED)
+    }
+
     /// The account an id named is gone (deleted meanwhile, e.g. by the CLI).
     pub fn gone() -> Self {
         Error::new(ErrorCode::NotFound, "That account no longer exists.")
@@ -65,6 +78,7 @@ impl From<VaultError> for Error {
     fn from(e: VaultError) -> Self {
         use VaultError as E;
         let code = match &e {
+            E::Store(s) if s.0 == tock_store::storage::LOCKED => ErrorCode::Locked,
             E::Store(s) if s.0.contains("keychain") => ErrorCode::Keychain,
             E::Store(_) | E::Doc(_) => ErrorCode::Storage,
             E::NotFound(_) | E::Ambiguous { .. } => ErrorCode::NotFound,

@@ -19,6 +19,7 @@ pub mod enrol;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod lock;
 pub mod moves;
 pub mod session;
 pub mod settings;

@@ -4,20 +4,27 @@
 //! operation the vault document is read again from its file, so the CLI and the window can be used side by
 //! side. Secrets read once are cached (as [`Secret`], zeroized when dropped) and forgotten when their account
 //! goes.
+//!
+//! With the app lock on, the vault's store is sealed: until [`Session::unlock`] every operation fails with
+//! [`crate::ErrorCode::Locked`], and locking forgets the key, the cached secrets and the scans awaiting review.
+//! Each operation holds `storage.lock` shared, so a move of the items by another process (turning the lock
+//! on, say) happens between operations, never inside one.
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use tock_core::vault::{DocStore, SecretStore, Vault};
+use tock_core::vault::{DocStore, SecretStore, Vault, VaultError};
 use tock_core::{AccountId, Secret, VaultDoc};
-use tock_store::{FileDoc, KeyringSecrets};
+use tock_store::storage::StorageLock;
+use tock_store::{FileDoc, Secrets};
 
 use crate::enrol::Pending;
 use crate::{Error, Result};
 
 /// A vault (or why it could not be opened), its cached secrets and the scanned accounts awaiting review.
-/// The default stores are the OS keychain and the vault file; unit tests use in-memory ones.
-pub struct Session<S: SecretStore = KeyringSecrets, D: DocStore = FileDoc> {
+/// The default stores are the place `storage.json` names (the OS keychain, or the encrypted file) and the
+/// vault file; unit tests use in-memory ones.
+pub struct Session<S: SecretStore = Secrets, D: DocStore = FileDoc> {
     inner: Mutex<Inner<S, D>>,
     /// The data folder, where copies of secrets or codes are never written (`None` for in-memory vaults).
     data_dir: Option<PathBuf>,
@@ -63,7 +70,17 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
         let _ = self.lock().load_secrets();
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner<S, D>> {
+    /// The session for one operation: its mutex, and `storage.lock` held shared.
+    pub(crate) fn lock(&self) -> Held<'_, S, D> {
+        let storage = self.data_dir.as_deref().map(StorageLock::shared);
+        Held {
+            inner: self.lock_alone(),
+            _storage: storage,
+        }
+    }
+
+    /// The session's mutex without `storage.lock` (for the moves, which take it exclusively).
+    pub(crate) fn lock_alone(&self) -> MutexGuard<'_, Inner<S, D>> {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -89,6 +106,25 @@ impl<S: SecretStore, D: DocStore> Session<S, D> {
     }
 }
 
+/// The session held for one operation (see [`Session::lock`]).
+pub(crate) struct Held<'a, S: SecretStore, D: DocStore> {
+    inner: MutexGuard<'a, Inner<S, D>>,
+    _storage: Option<StorageLock>,
+}
+
+impl<S: SecretStore, D: DocStore> std::ops::Deref for Held<'_, S, D> {
+    type Target = Inner<S, D>;
+    fn deref(&self) -> &Inner<S, D> {
+        &self.inner
+    }
+}
+
+impl<S: SecretStore, D: DocStore> std::ops::DerefMut for Held<'_, S, D> {
+    fn deref_mut(&mut self) -> &mut Inner<S, D> {
+        &mut self.inner
+    }
+}
+
 impl<S: SecretStore, D: DocStore> Inner<S, D> {
     fn new(vault: std::result::Result<Vault<S, D>, Error>) -> Self {
         Inner {
@@ -98,11 +134,43 @@ impl<S: SecretStore, D: DocStore> Inner<S, D> {
         }
     }
 
+    /// Follows a move made elsewhere and refuses while locked.
+    fn unlocked(&self) -> Result<&Vault<S, D>> {
+        let vault = self.vault.as_ref().map_err(Clone::clone)?;
+        vault.secrets().refresh().map_err(VaultError::from)?;
+        if vault.secrets().is_locked() {
+            return Err(Error::locked());
+        }
+        Ok(vault)
+    }
+
+    /// [`Inner::unlocked`]; a lock noticed here (turned on by another process) also forgets the cached
+    /// secrets and the scans awaiting review.
+    fn check_unlocked(&mut self) -> Result<()> {
+        let result = self.unlocked().map(|_| ());
+        if matches!(&result, Err(e) if e.code == crate::ErrorCode::Locked) {
+            self.forget();
+        }
+        result
+    }
+
+    /// Forgets every secret held: the cache and the scans awaiting review.
+    pub(crate) fn forget(&mut self) {
+        self.secrets.clear();
+        self.pending = Pending::default();
+    }
+
     pub(crate) fn vault_ref(&self) -> Result<&Vault<S, D>> {
-        self.vault.as_ref().map_err(Clone::clone)
+        self.unlocked()
     }
 
     pub(crate) fn vault_mut(&mut self) -> Result<&mut Vault<S, D>> {
+        self.check_unlocked()?;
+        self.vault.as_mut().map_err(|e| e.clone())
+    }
+
+    /// The vault whether locked or not (for the lock's own operations).
+    pub(crate) fn vault_any(&mut self) -> Result<&mut Vault<S, D>> {
         self.vault.as_mut().map_err(|e| e.clone())
     }
 
@@ -114,6 +182,7 @@ impl<S: SecretStore, D: DocStore> Inner<S, D> {
         &mut HashMap<AccountId, Secret>,
         &mut Pending,
     )> {
+        self.check_unlocked()?;
         let vault = self.vault.as_mut().map_err(|e| e.clone())?;
         Ok((vault, &mut self.secrets, &mut self.pending))
     }

@@ -4,7 +4,17 @@
 //! Keychain items: service `tock`, user `<vault id>/<account id>`, one small item per account (so 1,000
 //! accounts fit Windows' 2,560-byte limit per credential, and vaults in different data dirs never collide).
 //! An account's backup codes are a second item, service `tock-backup-codes`, same user.
+//!
+//! [`storage`] decides where the items are (the keychain or an encrypted file, which generation of names) and
+//! seals them under the vault key when the app lock is on; [`KeyringSecrets`] and [`FileItems`] only keep
+//! the bytes they are given.
 #![deny(missing_docs)]
+
+mod file_items;
+pub mod storage;
+
+pub use file_items::FileItems;
+pub use storage::{Backend, Secrets, StorageState};
 
 use std::fs;
 use std::io::Write;
@@ -28,13 +38,21 @@ pub const EXTRA_SERVICE: &str = "tock-extra";
 /// The file name of the vault document inside the data dir.
 pub const VAULT_FILE: &str = "vault.json";
 
-/// A vault backed by the OS keychain and a file.
-pub type DiskVault = Vault<KeyringSecrets, FileDoc>;
+/// A vault backed by the place `storage.json` names (the OS keychain by default) and a file.
+pub type DiskVault = Vault<Secrets, FileDoc>;
 
-/// Opens the vault in `data_dir` (created on the first change).
+/// Opens the vault in `data_dir` (created on the first change), locked if the app lock is on. What an
+/// interrupted move left behind is deleted first (see [`storage`]).
 pub fn open_vault(data_dir: &Path) -> Result<DiskVault, VaultError> {
     let file = FileDoc::new(data_dir.join(VAULT_FILE));
-    Vault::open(KeyringSecrets, file, random_hex::<16>)
+    let state = StorageState::load(data_dir)?;
+    let vault = Vault::open(Secrets::new(data_dir, &state), file, random_hex::<16>)?;
+    if state.pending.is_some() || state.stale.is_some() {
+        let ids: Vec<AccountId> = vault.doc().accounts.iter().map(|a| a.id.clone()).collect();
+        // A failure (the keychain not reachable) keeps the leftovers listed for the next open.
+        let _ = storage::tidy(data_dir, &vault.doc().vault_id, &ids);
+    }
+    Ok(vault)
 }
 
 /// The data dir: the override if given (from `--data-dir` or `TOCK_DATA_DIR`), else the platform's data
@@ -51,12 +69,21 @@ pub fn data_dir(overridden: Option<PathBuf>) -> Result<PathBuf, StoreError> {
     })
 }
 
+/// Whether the OS keychain answers (a lookup of an item that does not exist succeeds in saying so).
+pub fn keychain_reachable() -> bool {
+    match keyring::Entry::new(KEYCHAIN_SERVICE, "reachability-check") {
+        Ok(entry) => matches!(entry.get_secret(), Ok(_) | Err(keyring::Error::NoEntry)),
+        Err(_) => false,
+    }
+}
+
 /// A fresh random account id.
 pub fn new_account_id() -> AccountId {
     AccountId::from_random(random_bytes::<8>())
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// Random bytes from the OS.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).expect("the OS random number generator failed");
     bytes
