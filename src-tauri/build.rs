@@ -51,6 +51,15 @@ const COMMANDS: &[&str] = &[
     "set_clock_correction",
     "troubleshoot",
     "set_sign_in",
+    "lock_status",
+    "unlock",
+    "lock_now",
+    "note_activity",
+    "enable_lock",
+    "disable_lock",
+    "change_lock_password",
+    "set_storage",
+    "show_unlock",
 ];
 
 fn main() {

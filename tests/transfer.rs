@@ -118,7 +118,7 @@ async fn show_codes_for_a_phone_then_import_an_encrypted_export() {
             "aegis",
             "--out",
             export.to_str().unwrap(),
-            "--password-file",
+            "--export-password-file",
             password.to_str().unwrap(),
         ],
     );

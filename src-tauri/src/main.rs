@@ -17,7 +17,7 @@ fn main() {
         .map_err(|e| e.to_string())
         .and_then(|dir| match args.command {
             // The CLI never touches GTK, so it works without a display.
-            Some(command) => cli::run(command, &dir),
+            Some(command) => cli::run(command, &dir, args.password_file),
             None => window::run(&dir, args.quick_search),
         });
     if let Err(message) = result {

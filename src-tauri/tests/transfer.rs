@@ -43,12 +43,17 @@ fn an_encrypted_aegis_export_imports_once_and_duplicates_are_skipped() {
     let wrong = password_file(scratch.path(), "not the password");
     let e = err(
         vault.path(),
-        &["import", file, "--password-file", wrong.to_str().unwrap()],
+        &[
+            "import",
+            file,
+            "--import-password-file",
+            wrong.to_str().unwrap(),
+        ],
     );
     assert!(e.contains("password is wrong"), "{e}");
     let e = err(vault.path(), &["import", file]);
     assert!(
-        e.contains("--password-file"),
+        e.contains("--import-password-file"),
         "no terminal: it says how to give the password: {e}"
     );
     assert!(
@@ -59,7 +64,12 @@ fn an_encrypted_aegis_export_imports_once_and_duplicates_are_skipped() {
     let right = password_file(scratch.path(), "test");
     let out = ok(
         vault.path(),
-        &["import", file, "--password-file", right.to_str().unwrap()],
+        &[
+            "import",
+            file,
+            "--import-password-file",
+            right.to_str().unwrap(),
+        ],
     );
     assert_eq!(out, "imported 7, skipped 0");
     let accounts = listed(vault.path());
@@ -160,7 +170,7 @@ fn exports_read_back_into_a_fresh_vault_with_the_same_codes() {
             "aegis",
             "--out",
             aegis.to_str().unwrap(),
-            "--password-file",
+            "--export-password-file",
             password.to_str().unwrap(),
         ],
     );
@@ -183,7 +193,7 @@ fn exports_read_back_into_a_fresh_vault_with_the_same_codes() {
         &[
             "import",
             aegis.to_str().unwrap(),
-            "--password-file",
+            "--import-password-file",
             password.to_str().unwrap(),
         ],
     );

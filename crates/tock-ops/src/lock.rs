@@ -163,6 +163,22 @@ impl Session {
         })
     }
 
+    /// Whether the lock is on (one small file read; no keychain is asked).
+    pub fn lock_enabled(&self) -> bool {
+        self.data_dir()
+            .and_then(|dir| StorageState::load(dir).ok())
+            .is_some_and(|state| state.lock.is_some())
+    }
+
+    /// Whether the lock is on and no password was given yet (no keychain is asked).
+    pub fn is_locked(&self) -> bool {
+        let mut inner = self.lock_alone();
+        match inner.vault_any() {
+            Ok(vault) => vault.secrets().refresh().is_ok() && vault.secrets().is_locked(),
+            Err(_) => false,
+        }
+    }
+
     /// The vault key, if `password` opens it; a wrong password counts towards the wait, and a try during
     /// the wait is refused without looking at the password.
     fn check_password(&self, password: &str, now: u64) -> Result<(StorageState, VaultKey)> {

@@ -49,6 +49,10 @@ pub struct Settings {
     pub correct_clock: bool,
     /// The SNTP servers asked, "host" or "host:port".
     pub time_servers: Vec<String>,
+    /// With the app lock on: seconds without input in Tock after which it locks; 0: never.
+    pub auto_lock_secs: u32,
+    /// With the app lock on: lock when the screen locks or the computer goes to sleep.
+    pub lock_on_session_lock: bool,
 }
 
 /// The time servers asked unless the settings say otherwise: three independent public pools.
@@ -69,6 +73,8 @@ impl Default for Settings {
             check_clock_at_start: true,
             correct_clock: false,
             time_servers: DEFAULT_TIME_SERVERS.map(String::from).to_vec(),
+            auto_lock_secs: 300,
+            lock_on_session_lock: true,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `tock export --format aegis|aegis-plain|otpauth|google-qr --out PATH [--password-file PATH] [--yes]`:
+//! `tock export --format aegis|aegis-plain|otpauth|google-qr --out PATH [--export-password-file PATH] [--yes]`:
 //! every account to a file another authenticator imports. `aegis` (the default choice to make) is encrypted
 //! with a password; the plain formats hold every secret readable and ask for confirmation on a terminal, or
 //! need `--yes`. `google-qr` writes `PATH-1.png`, `PATH-2.png`, … and names the accounts it cannot carry.
@@ -21,8 +21,8 @@ pub struct ExportArgs {
     pub out: PathBuf,
     /// The password for `aegis`, read from this file (up to its first line end); without it Tock asks on a
     /// terminal.
-    #[arg(long, value_name = "PATH")]
-    pub password_file: Option<PathBuf>,
+    #[arg(long = "export-password-file", value_name = "PATH")]
+    pub file_password: Option<PathBuf>,
     /// Write a plain export (every secret readable) without asking.
     #[arg(long)]
     pub yes: bool,
@@ -51,10 +51,10 @@ pub fn run(args: ExportArgs, session: &Session) -> CliResult {
     };
     let password = if format == ExportFormat::Aegis {
         let password = password::get(
-            args.password_file.as_deref(),
+            args.file_password.as_deref(),
             "Password for the export: ",
             true,
-            "an encrypted export needs a password; give it with --password-file PATH",
+            "an encrypted export needs a password; give it with --export-password-file PATH",
         )?;
         if password.is_empty() {
             return Err("the password is empty; choose one to protect the file".into());

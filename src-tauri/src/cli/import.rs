@@ -1,4 +1,4 @@
-//! `tock import FILE [--format FORMAT] [--password-file PATH]`: another authenticator's export file into the
+//! `tock import FILE [--format FORMAT] [--import-password-file PATH]`: another authenticator's export file into the
 //! vault. Prints `imported N, skipped M`, then one line per skipped entry with its reason. A file that cannot
 //! be read (wrong password, damaged, unknown format) is one `error:` line, and nothing is added.
 use std::path::PathBuf;
@@ -23,8 +23,8 @@ pub struct ImportArgs {
     pub format: Option<String>,
     /// The file's password, read from this file (up to its first line end); without it Tock asks on a
     /// terminal.
-    #[arg(long, value_name = "PATH")]
-    pub password_file: Option<PathBuf>,
+    #[arg(long = "import-password-file", value_name = "PATH")]
+    pub file_password: Option<PathBuf>,
 }
 
 fn format_ids() -> Vec<&'static str> {
@@ -38,11 +38,11 @@ pub fn run(args: ImportArgs, session: &Session) -> CliResult {
         Read::Imported(imported) => imported,
         Read::NeedsPassword(sealed) => {
             let password = password::get(
-                args.password_file.as_deref(),
+                args.file_password.as_deref(),
                 &format!("Password of the {} file: ", sealed.format()),
                 false,
                 &format!(
-                    "the {} file is encrypted; give its password with --password-file PATH",
+                    "the {} file is encrypted; give its password with --import-password-file PATH",
                     sealed.format()
                 ),
             )?;

@@ -12,6 +12,7 @@ mod copy;
 mod export;
 mod import;
 mod list;
+mod lock;
 mod note;
 mod password;
 mod relink;
@@ -26,6 +27,11 @@ pub struct Cli {
     /// Folder of the vault (default: the platform's data folder, e.g. ~/.local/share/tock).
     #[arg(long, global = true, env = "TOCK_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// Tock's password (when the lock is on), read from this file: its text up to the first line end. Without
+    /// it, commands that need a secret ask on a terminal.
+    #[arg(long, global = true, env = "TOCK_PASSWORD_FILE", value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
 
     /// Open the quick search (in the running window, if there is one).
     #[arg(long)]
@@ -105,6 +111,22 @@ pub enum Command {
         #[command(subcommand)]
         command: time::TimeCommand,
     },
+    /// Turn the app lock on or off, change its password, or show its status.
+    Lock {
+        /// on, off, change or status.
+        #[command(subcommand)]
+        command: lock::LockCommand,
+    },
+    /// Move the secrets to an encrypted file in the data folder (for sessions without a keychain) or back to
+    /// the keychain; crash-safe, nothing is lost.
+    Storage {
+        /// file or keychain.
+        #[arg(value_enum)]
+        target: lock::StorageArg,
+        /// With the lock off, the new password for the file, read from this file; else asked twice.
+        #[arg(long, value_name = "PATH")]
+        new_password_file: Option<PathBuf>,
+    },
     /// Remove an account and its keychain item.
     Remove {
         /// The account id (or a search matching exactly one account).
@@ -116,9 +138,23 @@ pub enum Command {
 /// A CLI failure: printed as one `error:` line.
 pub type CliResult = Result<(), String>;
 
-/// Runs one subcommand on the vault in `data_dir`.
-pub fn run(command: Command, data_dir: &Path) -> CliResult {
+/// The lock's password file of this run (`--password-file` or `TOCK_PASSWORD_FILE`), set once by [`run`].
+static PASSWORD_FILE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+
+/// Runs one subcommand on the vault in `data_dir`; `password_file` unlocks it when the lock is on.
+pub fn run(command: Command, data_dir: &Path, password_file: Option<PathBuf>) -> CliResult {
+    let password_file = PASSWORD_FILE.get_or_init(|| password_file).as_deref();
     match command {
+        Command::Lock { command } => lock::run(command, data_dir, password_file),
+        Command::Storage {
+            target,
+            new_password_file,
+        } => lock::run_storage(
+            target,
+            data_dir,
+            password_file,
+            new_password_file.as_deref(),
+        ),
         Command::Add(args) => add::run(args, &open(data_dir)?),
         Command::List { json, codes } => list::run(&open(data_dir)?, json, codes),
         Command::Code { query, at } => code::run(&open(data_dir)?, data_dir, &query, at),
@@ -147,9 +183,10 @@ pub fn run(command: Command, data_dir: &Path) -> CliResult {
     }
 }
 
-/// Opens the vault of `data_dir`, or says why it cannot be opened.
+/// Opens the vault of `data_dir` (unlocking it when the lock is on), or says why it cannot be opened.
 fn open(data_dir: &Path) -> Result<Session, String> {
     let session = Session::open(data_dir);
+    lock::unlock(&session, PASSWORD_FILE.get().cloned().flatten().as_deref())?;
     session.doc().map_err(|e| e.to_string())?;
     Ok(session)
 }

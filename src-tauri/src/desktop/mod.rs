@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod hotkey;
 pub mod portal;
+pub mod session_lock;
 pub mod shortcut;
 pub mod single_instance;
 pub mod time_check;

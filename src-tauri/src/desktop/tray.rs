@@ -8,7 +8,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Wry};
 use tock_core::Account;
 
-use super::tray_menu::{self, Action, Item};
+use super::tray_menu::{self, Action, Item, LockItem};
 
 /// The tray icon's id (tests find its menu on D-Bus by it).
 pub const TRAY_ID: &str = "main-tray";
@@ -18,9 +18,9 @@ pub type OnAction = fn(&AppHandle, Action);
 
 static CREATED: AtomicBool = AtomicBool::new(false);
 
-fn build_menu(app: &AppHandle, accounts: &[Account]) -> tauri::Result<Menu<Wry>> {
+fn build_menu(app: &AppHandle, accounts: &[Account], lock: LockItem) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    for item in tray_menu::items(accounts) {
+    for item in tray_menu::items(accounts, lock) {
         if item == Item::Separator {
             menu.append(&PredefinedMenuItem::separator(app)?)?;
         } else {
@@ -37,11 +37,11 @@ fn build_menu(app: &AppHandle, accounts: &[Account]) -> tauri::Result<Menu<Wry>>
 }
 
 /// Creates the tray icon once (later calls do nothing), listing `accounts`. Main thread only.
-pub fn create_once(app: &AppHandle, accounts: &[Account], on_action: OnAction) {
+pub fn create_once(app: &AppHandle, accounts: &[Account], lock: LockItem, on_action: OnAction) {
     if CREATED.swap(true, Ordering::SeqCst) {
         return;
     }
-    if let Err(e) = create(app, accounts, on_action) {
+    if let Err(e) = create(app, accounts, lock, on_action) {
         eprintln!("warning: the tray icon could not be created ({e}); the window works without it");
     }
 }
@@ -51,10 +51,15 @@ pub fn exists(app: &AppHandle) -> bool {
     app.tray_by_id(TRAY_ID).is_some()
 }
 
-fn create(app: &AppHandle, accounts: &[Account], on_action: OnAction) -> tauri::Result<()> {
+fn create(
+    app: &AppHandle,
+    accounts: &[Account],
+    lock: LockItem,
+    on_action: OnAction,
+) -> tauri::Result<()> {
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tock")
-        .menu(&build_menu(app, accounts)?)
+        .menu(&build_menu(app, accounts, lock)?)
         .on_menu_event(move |app, event| {
             if let Some(action) = tray_menu::action(event.id().as_ref()) {
                 on_action(app, action);
@@ -68,8 +73,8 @@ fn create(app: &AppHandle, accounts: &[Account], on_action: OnAction) -> tauri::
 }
 
 /// Rebuilds the menu for `accounts` (after they changed).
-pub fn refresh(app: &AppHandle, accounts: &[Account]) {
-    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), build_menu(app, accounts)) {
+pub fn refresh(app: &AppHandle, accounts: &[Account], lock: LockItem) {
+    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), build_menu(app, accounts, lock)) {
         let _ = tray.set_menu(Some(menu));
     }
 }

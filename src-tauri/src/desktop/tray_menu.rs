@@ -30,8 +30,25 @@ pub enum Item {
         hidden: usize,
     },
     Separator,
+    /// Locks Tock (shown while the app lock is on and Tock is unlocked).
+    Lock,
+    /// Shown (disabled) while Tock is locked, instead of the accounts.
+    Locked,
+    /// Opens the window on its lock screen.
+    Unlock,
     Open,
     Quit,
+}
+
+/// The app lock, as the menu shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockItem {
+    /// The lock is off: no lock items.
+    Off,
+    /// The lock is on and Tock unlocked: a "Lock" item.
+    Unlocked,
+    /// Tock is locked: no accounts, "Unlock…".
+    Locked,
 }
 
 /// What clicking an item does.
@@ -41,6 +58,8 @@ pub enum Action {
     Copy(String),
     /// Show, unminimise and focus the window.
     Open,
+    /// Lock Tock.
+    Lock,
     /// End Tock.
     Quit,
 }
@@ -53,6 +72,9 @@ impl Item {
             Item::NoAccounts => "none".into(),
             Item::More { .. } => "more".into(),
             Item::Separator => "separator".into(),
+            Item::Lock => "lock".into(),
+            Item::Locked => "locked".into(),
+            Item::Unlock => "unlock".into(),
             Item::Open => "open".into(),
             Item::Quit => "quit".into(),
         }
@@ -65,6 +87,9 @@ impl Item {
             Item::NoAccounts => "No accounts yet".into(),
             Item::More { hidden } => format!("More… ({hidden} more in the window)"),
             Item::Separator => String::new(),
+            Item::Lock => "Lock".into(),
+            Item::Locked => "Tock is locked".into(),
+            Item::Unlock => "Unlock…".into(),
             Item::Open => "Open Tock".into(),
             Item::Quit => "Quit".into(),
         }
@@ -72,7 +97,7 @@ impl Item {
 
     /// Whether the item can be clicked.
     pub fn enabled(&self) -> bool {
-        !matches!(self, Item::NoAccounts | Item::Separator)
+        !matches!(self, Item::NoAccounts | Item::Separator | Item::Locked)
     }
 }
 
@@ -82,7 +107,8 @@ pub fn action(id: &str) -> Option<Action> {
         return Some(Action::Copy(account.to_owned()));
     }
     match id {
-        "more" | "open" => Some(Action::Open),
+        "more" | "open" | "unlock" => Some(Action::Open),
+        "lock" => Some(Action::Lock),
         "quit" => Some(Action::Quit),
         _ => None,
     }
@@ -98,8 +124,11 @@ pub fn account_label(account: &Account) -> String {
     }
 }
 
-/// The whole menu for these accounts (in display order).
-pub fn items(accounts: &[Account]) -> Vec<Item> {
+/// The whole menu for these accounts (in display order); while locked, no account at all.
+pub fn items(accounts: &[Account], lock: LockItem) -> Vec<Item> {
+    if lock == LockItem::Locked {
+        return vec![Item::Locked, Item::Separator, Item::Unlock, Item::Quit];
+    }
     let ordered = quick_order(accounts);
     let mut items: Vec<Item> = ordered
         .iter()
@@ -117,7 +146,11 @@ pub fn items(accounts: &[Account]) -> Vec<Item> {
             hidden: ordered.len() - MAX_ACCOUNTS,
         });
     }
-    items.extend([Item::Separator, Item::Open, Item::Quit]);
+    items.push(Item::Separator);
+    if lock == LockItem::Unlocked {
+        items.push(Item::Lock);
+    }
+    items.extend([Item::Open, Item::Quit]);
     items
 }
 
@@ -173,7 +206,7 @@ mod tests {
             .collect();
         assert_eq!(order, ["C", "E", "D", "B", "A", "F"]);
         assert_eq!(
-            labels(&items(&accounts)),
+            labels(&items(&accounts, LockItem::Off)),
             [
                 "★ C (alice)",
                 "★ E (alice)",
@@ -193,12 +226,12 @@ mod tests {
         let accounts: Vec<Account> = (0..13)
             .map(|n| account(n, &format!("Site {n}"), false, None))
             .collect();
-        let menu = items(&accounts);
+        let menu = items(&accounts, LockItem::Off);
         assert_eq!(menu.len(), MAX_ACCOUNTS + 4);
         assert_eq!(menu[MAX_ACCOUNTS], Item::More { hidden: 3 });
         assert_eq!(menu[MAX_ACCOUNTS].text(), "More… (3 more in the window)");
         assert_eq!(
-            items(&[]),
+            items(&[], LockItem::Off),
             [Item::NoAccounts, Item::Separator, Item::Open, Item::Quit]
         );
         assert!(!Item::NoAccounts.enabled() && Item::Open.enabled());
@@ -207,7 +240,7 @@ mod tests {
     #[test]
     fn ids_map_back_to_actions() {
         let accounts = [account(7, "GitHub", false, None)];
-        let menu = items(&accounts);
+        let menu = items(&accounts, LockItem::Off);
         let actions: Vec<Option<Action>> = menu.iter().map(|i| action(&i.id())).collect();
         assert_eq!(
             actions,
@@ -223,9 +256,26 @@ mod tests {
     }
 
     #[test]
+    fn the_lock_adds_lock_and_locked_hides_every_account() {
+        let accounts = [account(7, "GitHub", false, None)];
+        assert_eq!(
+            labels(&items(&accounts, LockItem::Unlocked)),
+            ["GitHub (alice)", "", "Lock", "Open Tock", "Quit"]
+        );
+        let locked = items(&accounts, LockItem::Locked);
+        assert_eq!(labels(&locked), ["Tock is locked", "", "Unlock…", "Quit"]);
+        assert!(!locked[0].enabled());
+        assert_eq!(action("lock"), Some(Action::Lock));
+        assert_eq!(action("unlock"), Some(Action::Open));
+    }
+
+    #[test]
     fn labels_escape_mnemonics_and_stay_short() {
         let mut a = account(1, "AT&T", false, None);
-        assert_eq!(items(std::slice::from_ref(&a))[0].text(), "AT&&T (alice)");
+        assert_eq!(
+            items(std::slice::from_ref(&a), LockItem::Off)[0].text(),
+            "AT&&T (alice)"
+        );
         a.issuer = "A very long issuer name that goes on and on".into();
         let label = account_label(&a);
         assert_eq!(label.chars().count(), MAX_LABEL_CHARS);

@@ -7,22 +7,23 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher};
-use tock_core::VaultDoc;
 
 /// Writes come in bursts (temporary file, rename); one look after the burst is enough.
 const SETTLE: Duration = Duration::from_millis(150);
 
-/// Starts watching `data_dir`: after each burst of writes to the vault file, `current` reads the document and,
-/// if it differs from the one seen before, `changed` is called. Without a watcher (e.g. no inotify instances
-/// left) Tock still works: changes made elsewhere then show with the next change made in the window.
-pub fn start(
+/// Starts watching the file `file` of `data_dir` (`vault.json`, `storage.json`): after each burst of writes to
+/// it, `current` reads it and, if it differs from what was seen before, `changed` is called. Without a watcher
+/// (e.g. no inotify instances left) Tock still works: changes made elsewhere then show with the next change
+/// made in the window.
+pub fn start<T: PartialEq + Send + 'static>(
     data_dir: &Path,
-    current: impl Fn() -> Option<VaultDoc> + Send + 'static,
+    file: &'static str,
+    current: impl Fn() -> Option<T> + Send + 'static,
     changed: impl Fn() + Send + 'static,
 ) {
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| is_vault_write(&e)) {
+        if event.is_ok_and(|e| is_write(&e, file)) {
             let _ = tx.send(());
         }
     });
@@ -50,14 +51,14 @@ pub fn start(
     });
 }
 
-/// A change to the vault file. Reading it (as Tock itself does after every event) does not count, or each
-/// look would set off the next.
-fn is_vault_write(event: &notify::Event) -> bool {
+/// A change to `file`. Reading it (as Tock itself does after every event) does not count, or each look would
+/// set off the next.
+fn is_write(event: &notify::Event, file: &str) -> bool {
     !matches!(event.kind, EventKind::Access(_))
         && event
             .paths
             .iter()
-            .any(|p| p.file_name().is_some_and(|n| n == tock_store::VAULT_FILE))
+            .any(|p| p.file_name().is_some_and(|n| n == file))
 }
 
 #[cfg(test)]
@@ -65,7 +66,11 @@ mod tests {
     use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
     use notify::{Event, EventKind};
 
-    use super::is_vault_write;
+    use super::is_write;
+
+    fn is_vault_write(event: &Event) -> bool {
+        is_write(event, tock_store::VAULT_FILE)
+    }
 
     fn event(kind: EventKind, file: &str) -> Event {
         Event::new(kind).add_path(format!("/data/tock/{file}").into())

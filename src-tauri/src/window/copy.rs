@@ -14,6 +14,7 @@ use crate::desktop::clock;
 
 /// Copies an account's code, schedules its clearing and shows a notification.
 pub fn copy(app: &AppHandle, id: &AccountId) -> Result<CopyReport> {
+    app.state::<super::commands::lock::Activity>().touch();
     let settings = app.state::<SettingsStore>().get();
     let picked = app
         .state::<Session>()

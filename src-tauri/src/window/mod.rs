@@ -47,6 +47,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .manage(MovesStore::open(data_dir))
         .manage(commands::transfer::ImportState::default())
         .manage(commands::trouble::ClockState::default())
+        .manage(commands::lock::Activity::default())
         .manage(desktop::clipboard::AppClipboard::default())
         .manage(desktop::shortcut::ShortcutState::new(palette::open))
         .manage(desktop::camera::Cameras::default())
@@ -101,6 +102,15 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             commands::trouble::set_clock_correction,
             commands::trouble::troubleshoot,
             commands::trouble::set_sign_in,
+            commands::lock::lock_status,
+            commands::lock::unlock,
+            commands::lock::lock_now,
+            commands::lock::note_activity,
+            commands::lock::enable_lock,
+            commands::lock::disable_lock,
+            commands::lock::change_lock_password,
+            commands::lock::set_storage,
+            commands::lock::show_unlock,
         ])
         .on_window_event(|window, event| {
             main_window::on_window_event(window, event);
@@ -117,14 +127,31 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             main_window::setup(app.handle());
             desktop::shortcut::setup(app.handle());
             commands::trouble::start(app.handle());
+            commands::lock::start(app.handle());
+            let locker = app.handle().clone();
+            desktop::session_lock::watch(move || {
+                if locker.state::<SettingsStore>().get().lock_on_session_lock {
+                    commands::lock::lock(&locker);
+                }
+            });
             if quick_search {
                 palette::open(app.handle());
             }
             let (look, tell) = (app.handle().clone(), app.handle().clone());
             desktop::watch::start(
                 &watched,
+                tock_store::VAULT_FILE,
                 move || look.state::<Session>().doc().ok(),
                 move || events::notify_changed(&tell),
+            );
+            // A lock turned on or off by the CLI reaches the window at once.
+            let told = app.handle().clone();
+            let storage_dir = watched.clone();
+            desktop::watch::start(
+                &watched,
+                tock_store::storage::STORAGE_FILE,
+                move || tock_store::StorageState::load(&storage_dir).ok(),
+                move || commands::lock::announce(&told),
             );
             let handle = app.handle().clone();
             std::thread::spawn(move || handle.state::<Session>().preload());

@@ -6,7 +6,7 @@ use tock_ops::Session;
 
 use crate::desktop::clipboard::AppClipboard;
 use crate::desktop::tray;
-use crate::desktop::tray_menu::Action;
+use crate::desktop::tray_menu::{Action, LockItem};
 
 /// The accounts the menu lists; a vault that cannot be read lists none (the window says why).
 fn accounts(app: &AppHandle) -> Vec<Account> {
@@ -16,15 +16,25 @@ fn accounts(app: &AppHandle) -> Vec<Account> {
         .unwrap_or_default()
 }
 
+/// The lock as the menu shows it.
+fn lock_item(app: &AppHandle) -> LockItem {
+    let session = app.state::<Session>();
+    match (session.lock_enabled(), session.is_locked()) {
+        (false, _) => LockItem::Off,
+        (true, false) => LockItem::Unlocked,
+        (true, true) => LockItem::Locked,
+    }
+}
+
 /// Creates the tray icon once, after the window's first paint (`ui_painted`) or, failing that, a few seconds
 /// after start: the tray's D-Bus set-up then does not delay the first codes on screen. Main thread only.
 pub fn create_once(app: &AppHandle) {
-    tray::create_once(app, &accounts(app), on_action);
+    tray::create_once(app, &accounts(app), lock_item(app), on_action);
 }
 
 /// Rebuilds the menu after accounts changed.
 pub fn refresh(app: &AppHandle) {
-    tray::refresh(app, &accounts(app));
+    tray::refresh(app, &accounts(app), lock_item(app));
 }
 
 /// Does what a menu item says.
@@ -42,6 +52,7 @@ fn on_action(app: &AppHandle, action: Action) {
             });
         }
         Action::Open => super::main_window::show(app),
+        Action::Lock => super::commands::lock::lock(app),
         Action::Quit => {
             app.state::<AppClipboard>().clear_pending();
             app.exit(0);

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod camera;
+pub mod lock;
 pub mod scan;
 pub mod settings;
 pub mod transfer;
