@@ -6,6 +6,8 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountView } from './bindings/AccountView';
 import type { AddPreview } from './bindings/AddPreview';
 import type { AddRequest } from './bindings/AddRequest';
+import type { AutoBackupStatus } from './bindings/AutoBackupStatus';
+import type { BackupFile } from './bindings/BackupFile';
 import type { BackupCodeView } from './bindings/BackupCodeView';
 import type { CameraEvent } from './bindings/CameraEvent';
 import type { CameraInfo } from './bindings/CameraInfo';
@@ -20,14 +22,20 @@ import type { ImportOpened } from './bindings/ImportOpened';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReview } from './bindings/ImportReview';
 import type { IpcError } from './bindings/IpcError';
+import type { LockStatus } from './bindings/LockStatus';
 import type { MoveProgress } from './bindings/MoveProgress';
+import type { ProgressStep } from './bindings/ProgressStep';
 import type { RecognisedCodes } from './bindings/RecognisedCodes';
 import type { RelinkStep } from './bindings/RelinkStep';
+import type { RestoreOpened } from './bindings/RestoreOpened';
+import type { RestoreReport } from './bindings/RestoreReport';
+import type { RestoreReview } from './bindings/RestoreReview';
 import type { ScanReport } from './bindings/ScanReport';
 import type { Settings } from './bindings/Settings';
 import type { SettingsView } from './bindings/SettingsView';
 import type { ShortcutStatus } from './bindings/ShortcutStatus';
 import type { SignInMethod } from './bindings/SignInMethod';
+import type { StorageKind } from './bindings/StorageKind';
 import type { TransferCodes } from './bindings/TransferCodes';
 import type { TransferMode } from './bindings/TransferMode';
 import type { Troubleshoot } from './bindings/Troubleshoot';
@@ -40,6 +48,9 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'not_found',
   'secret_missing',
   'internal',
+  'locked',
+  'wrong-password',
+  'wait',
 ];
 
 export function isIpcError(value: unknown): value is IpcError {
@@ -51,6 +62,11 @@ export function isIpcError(value: unknown): value is IpcError {
 /** Turns whatever a rejected invoke produced into an IpcError. */
 export function toIpcError(reason: unknown): IpcError {
   if (isIpcError(reason)) return { code: reason.code, message: reason.message };
+  // A code this UI does not know yet: Rust's sentence is still the best thing to show.
+  if (typeof reason === 'object' && reason !== null) {
+    const message = (reason as Record<string, unknown>).message;
+    if (typeof message === 'string' && message.trim() !== '') return { code: 'internal', message };
+  }
   if (typeof reason === 'string' && reason.trim() !== '') {
     return { code: 'internal', message: reason };
   }
@@ -310,3 +326,81 @@ export const troubleshoot = (id: string) => call<Troubleshoot>('troubleshoot', {
 /** Records how the person signs in to the site (null: not said) and the account's notes. */
 export const setSignIn = (id: string, method: SignInMethod | null, notes: string) =>
   call<AccountView>('set_sign_in', { id, method, notes });
+
+// The app lock, the storage of the secrets (keychain or encrypted file) and the automatic backups (issue 13).
+// Passwords cross inward only, and the UI keeps them no longer than its input fields do.
+
+/** Whether the lock is on, whether Tock is locked now, where the secrets are and how long to wait. */
+export const lockStatus = () => call<LockStatus>('lock_status');
+
+/**
+ * Unlocks with the lock password. Rejects with `wrong-password` or `wait` (the message names the wait);
+ * lockStatus() then says how many seconds to wait.
+ */
+export const unlock = (password: string) => call<LockStatus>('unlock', { password });
+
+/** Locks now (Ctrl+L, the header's button); Rust sends lock-changed. */
+export const lockNow = () => call<null>('lock_now');
+
+/** Turns the lock on with a new password; `onProgress` gets {done, total} while the secrets are re-encrypted. */
+export function enableLock(password: string, onProgress: (step: ProgressStep) => void): Promise<LockStatus> {
+  return call<LockStatus>('enable_lock', { password, onProgress: new Channel<ProgressStep>(onProgress) });
+}
+
+/** Turns the lock off (the current password); `onProgress` as for enableLock. */
+export function disableLock(password: string, onProgress: (step: ProgressStep) => void): Promise<LockStatus> {
+  return call<LockStatus>('disable_lock', { password, onProgress: new Channel<ProgressStep>(onProgress) });
+}
+
+export const changeLockPassword = (oldPassword: string, newPassword: string) =>
+  call<null>('change_lock_password', { oldPassword, newPassword });
+
+/**
+ * Moves the secrets to the keychain or to the encrypted file. Moving to the file with the lock off:
+ * `password` is the new lock password; otherwise the current one.
+ */
+export function setStorage(
+  kind: StorageKind,
+  password: string,
+  onProgress: (step: ProgressStep) => void,
+): Promise<LockStatus> {
+  return call<LockStatus>('set_storage', { kind, password, onProgress: new Channel<ProgressStep>(onProgress) });
+}
+
+/** The person used the window (at most once per 20 s): Rust's idle timer starts again. */
+export const noteActivity = () => call<null>('note_activity');
+
+/** Shows the main window on its lock screen and closes the quick search (the palette's "Unlock…"). */
+export const showUnlock = () => call<null>('show_unlock');
+
+/** Tock was locked or unlocked, or the lock turned on or off (also by the idle timer, the session, the tray). */
+export function onLockChanged(handler: (status: LockStatus) => void): Promise<UnlistenFn> {
+  return listen<LockStatus>('lock-changed', (event) => handler(event.payload));
+}
+
+/** The automatic backups: folder, copies kept, the last one, its error, the files (newest first). */
+export const autoBackupStatus = () => call<AutoBackupStatus>('auto_backup_status');
+
+/** The native folder dialog (in Rust); null: cancelled. */
+export const chooseBackupFolder = () => call<string | null>('choose_backup_folder');
+
+/** Turns the automatic backups on or changes them; `password` null keeps the stored one (required the first time). */
+export const setAutoBackup = (folder: string, password: string | null, keep: number) =>
+  call<AutoBackupStatus>('set_auto_backup', { folder, password, keep });
+
+export const turnOffAutoBackup = () => call<AutoBackupStatus>('turn_off_auto_backup');
+
+/** Writes a backup now. */
+export const backupNow = () => call<BackupFile>('backup_now');
+
+/** The native open dialog for a backup file (always encrypted); null: cancelled. */
+export const openRestoreFile = () => call<RestoreOpened | null>('open_restore_file');
+
+/** Decrypts the chosen backup and compares it with the vault; `wrong-password` can be retried. */
+export const unlockRestore = (password: string) => call<RestoreReview>('unlock_restore', { password });
+
+/** Adds every "add" entry and replaces the accounts of the `replace` indices; "same" ones are left alone. */
+export const finishRestore = (replace: number[]) => call<RestoreReport>('finish_restore', { replace });
+
+/** Forgets the backup file chosen (the restore dialog closed without restoring). */
+export const cancelRestore = () => call<null>('cancel_restore');

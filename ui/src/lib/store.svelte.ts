@@ -3,16 +3,19 @@
 import { getContext, setContext, tick } from 'svelte';
 import type { AccountView } from './bindings/AccountView';
 import type { AddRequest } from './bindings/AddRequest';
+import type { AutoBackupStatus } from './bindings/AutoBackupStatus';
 import type { ClockStatus } from './bindings/ClockStatus';
 import type { CodeView } from './bindings/CodeView';
 import type { CodesSnapshot } from './bindings/CodesSnapshot';
 import type { ImportDone } from './bindings/ImportDone';
+import type { LockStatus } from './bindings/LockStatus';
 import type { ScanReport } from './bindings/ScanReport';
 import type { SignInMethod } from './bindings/SignInMethod';
 import { BackupFlow } from './backupFlow.svelte';
 import { countdownFor, type Countdown } from './countdown';
 import { accountTitle } from './format';
 import * as ipc from './ipc';
+import { ActivityThrottle } from './lock';
 import type { MoveTab } from './move';
 import { hasContent, mergeReport, pendingItems, type Review, type ScanSource } from './scan';
 
@@ -35,6 +38,12 @@ export type DialogState =
   | { kind: 'troubleshoot'; id: string }
   /** How the person signs in to an account's site, and its notes. */
   | { kind: 'sign-in'; id: string }
+  /** Moving the secrets to the encrypted file (offered when there is no keychain). */
+  | { kind: 'file-vault'; back?: 'settings' }
+  /** The automatic backups; `back`: the Settings dialog comes back when it closes. */
+  | { kind: 'auto-backup'; back?: 'settings' }
+  /** Restoring an automatic backup; `back`: the dialog that comes back when it closes. */
+  | { kind: 'restore'; back: DialogState }
   | null;
 
 /** How long a copied row offers "Code not accepted?" (a code lasts 30 s; the site answers soon after). */
@@ -101,6 +110,15 @@ export class TockStore {
    * window, so a long list does not delay the first paint (docs/PERFORMANCE.md); the rest follow a frame later.
    */
   firstPaintDone = $state(false);
+  /**
+   * The app lock (lock_status, lock-changed events); null until known, or when Rust cannot say (then Tock
+   * behaves as without a lock: every command would fail with `locked` if it were locked).
+   */
+  lock = $state<LockStatus | null>(null);
+  /** While locked the window shows only the lock screen and holds no account, code or name. */
+  locked = $derived(this.lock?.locked ?? false);
+  /** The automatic backups (for the readiness view); null until known. */
+  autoBackup = $state<AutoBackupStatus | null>(null);
 
   visible = $derived(filterAccounts(this.accounts, this.query));
 
@@ -116,6 +134,9 @@ export class TockStore {
   #problemShown: string | null = null;
   #checking: Promise<ClockStatus> | null = null;
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by every lock status applied, so an older lock_status answer never overwrites a newer event. */
+  #lockSeq = 0;
+  #activity = new ActivityThrottle();
 
   /** The first load, started by load() (main.ts calls it before mounting, so the IPC overlaps the page's start). */
   #loading: Promise<void> | null = null;
@@ -129,14 +150,25 @@ export class TockStore {
       // The clock's last measurement (no network) is not waited for: it only matters while codes are corrected,
       // and then it re-times the countdowns when it comes (usually before the codes, which need the keychain).
       void this.loadClock();
+      // The lock's status is asked beside the accounts, not before them (one round trip, not two): while
+      // locked Rust refuses the accounts and codes, and whatever came is dropped unless the status says unlocked.
       const seq = this.#snapshotSeq;
-      const [accounts, snapshot] = await Promise.allSettled([ipc.listAccounts(), ipc.getCodes()]);
+      const lockSeq = this.#lockSeq;
+      const [status, accounts, snapshot] = await Promise.allSettled([
+        ipc.lockStatus(),
+        ipc.listAccounts(),
+        ipc.getCodes(),
+      ]);
+      if (status.status === 'fulfilled' && lockSeq === this.#lockSeq) this.setLock(status.value);
+      if (this.locked) return;
       if (accounts.status === 'fulfilled') this.setAccounts(accounts.value);
       else this.showError(accounts.reason);
       if (snapshot.status === 'fulfilled') {
         if (seq === this.#snapshotSeq) this.applySnapshot(snapshot.value);
       } else this.showError(snapshot.reason);
+      if (this.locked) return;
       this.loaded = true;
+      void this.loadAutoBackup();
     })();
     return this.#loading;
   }
@@ -161,6 +193,7 @@ export class TockStore {
       }),
       ipc.onDragHover((hovering) => (this.dragging = hovering)),
       ipc.onClockStatus((status) => this.setClock(status)),
+      ipc.onLockChanged((status) => this.setLock(status)),
     ]);
     // The first codes are painted without waiting for the subscriptions (each is a round trip to Rust).
     await loading;
@@ -209,6 +242,7 @@ export class TockStore {
   }
 
   setAccounts(accounts: AccountView[]): void {
+    if (this.locked) return;
     this.accounts = accounts;
     this.loaded = true;
   }
@@ -231,6 +265,7 @@ export class TockStore {
    * fresh countdown (and its animation restarts).
    */
   applySnapshot(snapshot: CodesSnapshot, nowMs: number = this.now()): void {
+    if (this.locked) return;
     this.#snapshotSeq++;
     this.#applyCodes(snapshot.codes, nowMs);
   }
@@ -316,6 +351,7 @@ export class TockStore {
 
   /** Rust says these codes change within the next seconds: show their next code, warn on their ring. */
   markExpiring(ids: string[]): void {
+    if (this.locked) return;
     const next = { ...this.codes };
     for (const id of ids) {
       const current = next[id];
@@ -329,7 +365,110 @@ export class TockStore {
   }
 
   showError(e: unknown): void {
-    this.error = ipc.toIpcError(e).message;
+    const error = ipc.toIpcError(e);
+    // Locked meanwhile (the idle timer, the tray): the lock screen says it better than a banner.
+    if (error.code === 'locked') {
+      void this.refreshLock();
+      return;
+    }
+    this.error = error.message;
+  }
+
+  /**
+   * Takes a lock status (lock_status, a lock-changed event, an unlock's answer). Locked: every account,
+   * code, name and dialog is dropped. Unlocked after being locked: everything is loaded again, as at start-up.
+   */
+  setLock(status: LockStatus): void {
+    this.#lockSeq++;
+    const wasLocked = this.locked;
+    this.lock = status;
+    if (status.locked) this.#dropData();
+    else if (wasLocked) void this.reload();
+  }
+
+  /** Asks Rust whether Tock is locked (after a command failed with `locked`). Null if it cannot say. */
+  async refreshLock(): Promise<LockStatus | null> {
+    const seq = this.#lockSeq;
+    try {
+      const status = await ipc.lockStatus();
+      if (seq === this.#lockSeq) this.setLock(status);
+      return status;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Unlocks with the password (the accounts are loaded again). Rejects with the IpcError, for the lock screen. */
+  async unlock(password: string): Promise<LockStatus> {
+    const status = await ipc.unlock(password);
+    this.setLock(status);
+    return status;
+  }
+
+  /** Locks now (Ctrl+L, the header's button); the data goes at once, without waiting for lock-changed. */
+  async lockNow(): Promise<void> {
+    if (!this.lock?.enabled || this.locked) return;
+    try {
+      await ipc.lockNow();
+      if (this.lock && !this.locked) this.setLock({ ...this.lock, locked: true, wait_seconds: 0 });
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** The person used the window: tells Rust's idle timer, at most once per 20 s, only while the lock is on. */
+  noteActivity(nowMs = Date.now()): void {
+    if (!this.lock?.enabled || this.lock.locked) return;
+    if (!this.#activity.due(nowMs)) return;
+    ipc.noteActivity().catch(() => {});
+  }
+
+  /** Loads the accounts and codes again (after unlocking, or after moving the secrets to another storage). */
+  async reload(): Promise<void> {
+    const seq = this.#snapshotSeq;
+    const [accounts, snapshot] = await Promise.allSettled([ipc.listAccounts(), ipc.getCodes()]);
+    if (this.locked) return;
+    if (accounts.status === 'fulfilled') this.setAccounts(accounts.value);
+    else this.showError(accounts.reason);
+    if (snapshot.status === 'fulfilled') {
+      if (seq === this.#snapshotSeq) this.applySnapshot(snapshot.value);
+    } else this.showError(snapshot.reason);
+    if (this.locked) return;
+    this.loaded = true;
+    void this.loadAutoBackup();
+  }
+
+  /** Forgets everything about the accounts (the lock came on): names, codes, dialogs, messages that name them. */
+  #dropData(): void {
+    this.#snapshotSeq++;
+    this.accounts = [];
+    this.codes = {};
+    this.loaded = false;
+    this.query = '';
+    this.dialog = null;
+    this.review = null;
+    this.returnToMove = null;
+    this.returnToTroubleshoot = null;
+    this.backup.queue = [];
+    this.backup.opened = null;
+    this.copiedId = null;
+    clearTimeout(this.#copiedTimer);
+    this.notice = null;
+    this.toast = null;
+    this.error = null;
+    this.scanningFiles = null;
+    this.autoBackup = null;
+    this.#activity.reset();
+  }
+
+  /** The automatic backups' status, for the readiness view; a failure leaves it unknown (not counted). */
+  async loadAutoBackup(): Promise<void> {
+    try {
+      const status = await ipc.autoBackupStatus();
+      if (!this.locked) this.autoBackup = status;
+    } catch {
+      // Older Rust, or no answer: the readiness view then says nothing about automatic backups.
+    }
   }
 
   async copy(id: string): Promise<void> {

@@ -8,13 +8,14 @@ import type { CodeView } from '../lib/bindings/CodeView';
 import type { ImportProgress } from '../lib/bindings/ImportProgress';
 import type { ImportReview } from '../lib/bindings/ImportReview';
 import type { IpcError } from '../lib/bindings/IpcError';
+import type { LockStatus } from '../lib/bindings/LockStatus';
 import type { MoveProgress } from '../lib/bindings/MoveProgress';
 import type { RelinkStep } from '../lib/bindings/RelinkStep';
 import type { RelinkView } from '../lib/bindings/RelinkView';
 import type { ReviewEntry } from '../lib/bindings/ReviewEntry';
 import type { ScannedAccount } from '../lib/bindings/ScannedAccount';
 import type { ScanReport } from '../lib/bindings/ScanReport';
-import type { Settings } from '../lib/bindings/Settings';
+import type { LockSettings } from '../lib/lock';
 import type { StepCode } from '../lib/bindings/StepCode';
 import type { Troubleshoot } from '../lib/bindings/Troubleshoot';
 
@@ -78,11 +79,14 @@ export function fakeBackend(
           return { verified: [], relinks: [] };
         case 'get_clock':
           return clockStatus();
+        case 'lock_status':
+          return lockStatus();
         case 'ui_painted':
         case 'cancel_import':
         case 'move_account':
         case 'delete_account':
         case 'discard_scanned':
+        case 'note_activity':
           return null;
         default:
           throw { code: 'internal', message: `Unexpected command ${cmd}` };
@@ -283,7 +287,7 @@ export async function emitClock(status: ClockStatus): Promise<void> {
 }
 
 /** The settings as Rust's defaults have them. */
-export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
+export function defaultSettings(overrides: Partial<LockSettings> = {}): LockSettings {
   return {
     closeToTray: false,
     startMinimised: false,
@@ -293,6 +297,8 @@ export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
     checkClockAtStart: true,
     correctClock: false,
     timeServers: ['pool.ntp.org', 'time.cloudflare.com', 'time.google.com'],
+    autoLockMinutes: 5,
+    lockOnSessionLock: true,
     ...overrides,
   };
 }
@@ -310,4 +316,24 @@ export function stepCodes(codes: [string, string, string], startMs = PERIOD_STAR
 /** A troubleshoot answer for `account`: no other entries, a never-measured clock, unless overridden. */
 export function troubleshootFor(a: AccountView, overrides: Partial<Troubleshoot> = {}): Troubleshoot {
   return { account: a, clock: clockStatus(), codes: [], hotpNext: [], others: [], ...overrides };
+}
+
+// The app lock and the automatic backups (issue 13).
+
+/** A lock status; by default the lock is off and the keychain answers (what lock_status says without a lock). */
+export function lockStatus(overrides: Partial<LockStatus> = {}): LockStatus {
+  return {
+    enabled: false,
+    locked: false,
+    storage: 'keychain',
+    keychain_reachable: true,
+    wait_seconds: 0,
+    failures: 0,
+    ...overrides,
+  };
+}
+
+/** What Rust emits after every lock, unlock, and turning the lock on or off. */
+export async function emitLock(status: LockStatus): Promise<void> {
+  await emit('lock-changed', status);
 }
