@@ -60,6 +60,66 @@ describe('command wrappers', () => {
     ]);
   });
 
+  it('pass the lock, storage and backup commands the arguments of the contract (progress on a channel)', async () => {
+    const seen: Array<[string, Record<string, unknown>]> = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, (args ?? {}) as Record<string, unknown>]);
+      return null;
+    });
+    await ipc.lockStatus();
+    await ipc.unlock('pw');
+    await ipc.lockNow();
+    await ipc.enableLock('new', () => {});
+    await ipc.disableLock('old', () => {});
+    await ipc.changeLockPassword('old', 'new');
+    await ipc.setStorage('file', 'pw', () => {});
+    await ipc.noteActivity();
+    await ipc.showUnlock();
+    await ipc.autoBackupStatus();
+    await ipc.chooseBackupFolder();
+    await ipc.setAutoBackup('/backups', null, 10);
+    await ipc.turnOffAutoBackup();
+    await ipc.backupNow();
+    await ipc.openRestoreFile();
+    await ipc.unlockRestore('pw');
+    await ipc.finishRestore([1, 3]);
+    await ipc.cancelRestore();
+    const withoutChannels = seen.map(([cmd, args]) => {
+      const { onProgress, ...rest } = args;
+      return [cmd, rest, onProgress === undefined ? 'no channel' : 'channel'];
+    });
+    expect(withoutChannels).toEqual([
+      ['lock_status', {}, 'no channel'],
+      ['unlock', { password: 'pw' }, 'no channel'],
+      ['lock_now', {}, 'no channel'],
+      ['enable_lock', { password: 'new' }, 'channel'],
+      ['disable_lock', { password: 'old' }, 'channel'],
+      ['change_lock_password', { oldPassword: 'old', newPassword: 'new' }, 'no channel'],
+      ['set_storage', { kind: 'file', password: 'pw' }, 'channel'],
+      ['note_activity', {}, 'no channel'],
+      ['show_unlock', {}, 'no channel'],
+      ['auto_backup_status', {}, 'no channel'],
+      ['choose_backup_folder', {}, 'no channel'],
+      ['set_auto_backup', { folder: '/backups', password: null, keep: 10 }, 'no channel'],
+      ['turn_off_auto_backup', {}, 'no channel'],
+      ['backup_now', {}, 'no channel'],
+      ['open_restore_file', {}, 'no channel'],
+      ['unlock_restore', { password: 'pw' }, 'no channel'],
+      ['finish_restore', { replace: [1, 3] }, 'no channel'],
+      ['cancel_restore', {}, 'no channel'],
+    ]);
+  });
+
+  it('keep the error codes of the lock, and the sentence of a code this UI does not know', () => {
+    expect(ipc.toIpcError({ code: 'locked', message: 'Tock is locked; unlock it first.' }).code).toBe('locked');
+    expect(ipc.toIpcError({ code: 'wrong-password', message: 'Wrong password.' }).code).toBe('wrong-password');
+    expect(ipc.toIpcError({ code: 'wait', message: 'Wait 3 s before trying again.' })).toEqual({
+      code: 'wait',
+      message: 'Wait 3 s before trying again.',
+    });
+    expect(ipc.toIpcError({ code: 'newer', message: 'Something new.' })).toEqual({ code: 'internal', message: 'Something new.' });
+  });
+
   it('reject with an IpcError', async () => {
     mockIPC(() => {
       throw 'plain string failure';
