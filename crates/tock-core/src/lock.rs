@@ -43,11 +43,11 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// What new locks use: 64 MiB, 3 passes, 1 lane (about half a second on the 2-core machines Tock is
-    /// tested on; docs/PERFORMANCE.md has the measurement).
+    /// What new locks use: 128 MiB, 6 passes, 1 lane (about half a second on the 2-core machines Tock is
+    /// tested on, beside the reference implementation: docs/PERFORMANCE.md).
     pub const DEFAULT: KdfParams = KdfParams {
-        m_kib: 64 * 1024,
-        t: 3,
+        m_kib: 128 * 1024,
+        t: 6,
         p: 1,
     };
 
