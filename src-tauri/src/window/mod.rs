@@ -18,6 +18,20 @@ mod main_window;
 mod palette;
 mod tray;
 
+/// Every command passes the lock's gate first ([`commands::lock::refuse_while_locked`]).
+fn gated(
+    handler: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        let app = invoke.message.webview().app_handle().clone();
+        if let Some(refusal) = commands::lock::refuse_while_locked(&app, invoke.message.command()) {
+            invoke.resolver.reject(refusal);
+            return true;
+        }
+        handler(invoke)
+    }
+}
+
 /// Opens the window on the vault in `data_dir` (or, if Tock already runs on it, focuses that window; with
 /// `quick_search`, opens the quick search).
 pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
@@ -51,7 +65,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .manage(desktop::clipboard::AppClipboard::default())
         .manage(desktop::shortcut::ShortcutState::new(palette::open))
         .manage(desktop::camera::Cameras::default())
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(gated(tauri::generate_handler![
             commands::accounts::list_accounts,
             commands::accounts::get_codes,
             commands::accounts::preview_add,
@@ -111,7 +125,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             commands::lock::change_lock_password,
             commands::lock::set_storage,
             commands::lock::show_unlock,
-        ])
+        ]))
         .on_window_event(|window, event| {
             main_window::on_window_event(window, event);
             palette::on_window_event(window, event);

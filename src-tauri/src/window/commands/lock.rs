@@ -28,6 +28,27 @@ impl Activity {
     }
 }
 
+/// The only commands the window may call while Tock is locked: none of them reads an account.
+pub const ALLOWED_WHILE_LOCKED: &[&str] = &[
+    "lock_status",
+    "unlock",
+    "lock_now",
+    "note_activity",
+    "show_unlock",
+    "close_palette",
+    "ui_painted",
+    "get_settings",
+    "get_clock",
+];
+
+/// The gate in front of every command: while locked, any command not in [`ALLOWED_WHILE_LOCKED`] is refused
+/// with `locked` before it runs (the operations refuse too; this also covers the ones that would open a
+/// native dialog first). Returns the refusal, or `None` to let the command run.
+pub fn refuse_while_locked(app: &AppHandle, command: &str) -> Option<tock_ops::Error> {
+    (!ALLOWED_WHILE_LOCKED.contains(&command) && app.state::<Session>().is_locked())
+        .then(tock_ops::Error::locked)
+}
+
 fn status(app: &AppHandle) -> Result<LockStatus> {
     app.state::<Session>().lock_status(raw_now())
 }
