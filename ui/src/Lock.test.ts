@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import type { LockStatus } from './lib/bindings/LockStatus';
-import { ActivityThrottle, newPasswordProblem, waitDuration } from './lib/lock';
+import { ActivityThrottle, lockMinutes, lockSecs, newPasswordProblem, waitDuration } from './lib/lock';
 import Palette from './Palette.svelte';
 import {
   account,
@@ -405,11 +405,12 @@ describe('Settings → Security', () => {
     expect(minutes).toHaveValue(5);
     expect(within(dialog).getByTestId('settings-lock-on-session-lock')).toBeChecked();
     await userEvent.clear(minutes);
-    await userEvent.type(minutes, '0');
+    await userEvent.type(minutes, '2');
     await userEvent.click(within(dialog).getByTestId('settings-lock-on-session-lock'));
     await userEvent.click(within(dialog).getByTestId('settings-save'));
     await waitFor(() => expect(saved).not.toBeNull());
-    expect(saved).toMatchObject({ autoLockMinutes: 0, lockOnSessionLock: false });
+    // Rust keeps seconds; the dialog speaks of minutes.
+    expect(saved).toMatchObject({ autoLockSecs: 120, lockOnSessionLock: false });
   });
 });
 
@@ -536,5 +537,10 @@ describe('lock helpers', () => {
     expect(newPasswordProblem('', '')).toBe('Choose a password.');
     expect(newPasswordProblem('a', 'b')).toContain('not the same');
     expect(newPasswordProblem('same', 'same')).toBeNull();
+  });
+
+  it('turn the automatic lock seconds into minutes and back', () => {
+    expect([300, 0, 90, undefined].map(lockMinutes)).toEqual([5, 0, 1.5, 5]);
+    expect([5, '0', '', '1.5', -3, 'x'].map(lockSecs)).toEqual([300, 0, 0, 90, 0, 0]);
   });
 });

@@ -1,17 +1,17 @@
-// Pure helpers of the app lock's screens (unit tested in lock.test.ts via Lock.test.ts).
-import type { Settings } from './bindings/Settings';
+// Pure helpers of the app lock's screens (unit tested in Lock.test.ts).
 import type { StorageKind } from './bindings/StorageKind';
 
-/**
- * The settings with the lock's two (issue 13: Settings' `auto_lock_minutes` and `lock_on_session_lock`, camelCase
- * like the rest of Settings). Optional until Rust's Settings has them; then this is just Settings.
- */
-export type LockSettings = Settings & {
-  /** Minutes without use before the lock locks Tock; 0: never. Default 5. */
-  autoLockMinutes?: number;
-  /** Lock when the screen locks or the computer sleeps. Default true. */
-  lockOnSessionLock?: boolean;
-};
+/** The automatic lock's delay as the Settings dialog shows it: minutes (0: never). */
+export function lockMinutes(secs: number | undefined): number {
+  if (secs === undefined || !Number.isFinite(secs)) return 5;
+  return Math.round((secs / 60) * 10) / 10;
+}
+
+/** Minutes as typed back to Rust's seconds (whole seconds, 0 or more). */
+export function lockSecs(minutes: unknown): number {
+  const n = Number(minutes);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 60) : 0;
+}
 
 /** How often at most the window tells Rust the person is using it (Rust's idle timer counts minutes). */
 export const ACTIVITY_EVERY_MS = 20_000;

@@ -368,7 +368,10 @@ export class TockStore {
     const error = ipc.toIpcError(e);
     // Locked meanwhile (the idle timer, the tray): the lock screen says it better than a banner.
     if (error.code === 'locked') {
-      void this.refreshLock();
+      // If Rust cannot say whether it is locked, the sentence is all there is to show.
+      void this.refreshLock().then((status) => {
+        if (!status) this.error = error.message;
+      });
       return;
     }
     this.error = error.message;

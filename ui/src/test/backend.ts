@@ -15,7 +15,7 @@ import type { RelinkView } from '../lib/bindings/RelinkView';
 import type { ReviewEntry } from '../lib/bindings/ReviewEntry';
 import type { ScannedAccount } from '../lib/bindings/ScannedAccount';
 import type { ScanReport } from '../lib/bindings/ScanReport';
-import type { LockSettings } from '../lib/lock';
+import type { Settings } from '../lib/bindings/Settings';
 import type { StepCode } from '../lib/bindings/StepCode';
 import type { Troubleshoot } from '../lib/bindings/Troubleshoot';
 
@@ -287,7 +287,7 @@ export async function emitClock(status: ClockStatus): Promise<void> {
 }
 
 /** The settings as Rust's defaults have them. */
-export function defaultSettings(overrides: Partial<LockSettings> = {}): LockSettings {
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
   return {
     closeToTray: false,
     startMinimised: false,
@@ -297,7 +297,7 @@ export function defaultSettings(overrides: Partial<LockSettings> = {}): LockSett
     checkClockAtStart: true,
     correctClock: false,
     timeServers: ['pool.ntp.org', 'time.cloudflare.com', 'time.google.com'],
-    autoLockMinutes: 5,
+    autoLockSecs: 300,
     lockOnSessionLock: true,
     ...overrides,
   };

@@ -36,4 +36,12 @@ correctClock: boolean,
 /**
  * The SNTP servers asked, "host" or "host:port".
  */
-timeServers: Array<string>, };
+timeServers: Array<string>, 
+/**
+ * With the app lock on: seconds without input in Tock after which it locks; 0: never.
+ */
+autoLockSecs: number, 
+/**
+ * With the app lock on: lock when the screen locks or the computer goes to sleep.
+ */
+lockOnSessionLock: boolean, };
