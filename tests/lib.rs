@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod sntp;
+mod tray_menu;
+pub use tray_menu::TrayMenu;
 
 /// RFC 6238 Appendix B's SHA1 seed, "12345678901234567890", in base32.
 pub const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -11,14 +11,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use zbus::blocking::{Connection, Proxy};
-use zbus::zvariant::{OwnedValue, Value};
+use zbus::blocking::Connection;
+use zbus::zvariant::OwnedValue;
 
 mod common;
 use common::{ok, require_secret_service, tock, BIN};
+use tock_e2e::TrayMenu;
 
-const MENU_PATH: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main_tray/Menu";
-const DBUSMENU: &str = "com.canonical.dbusmenu";
 const HINT: &str = "x-kde-passwordManagerHint";
 
 /// One test at a time on the display's clipboard.
@@ -162,94 +161,6 @@ fn start_app(dir: &Path, extra: &[&str]) -> KillOnDrop {
             .spawn()
             .expect("tock starts"),
     )
-}
-
-/// (id, label) of a menu item; labels with GTK's mnemonic escaping undone.
-type MenuItem = (i32, String);
-
-/// The tray menu of the app with this pid, found on the session bus like a tray host would.
-struct TrayMenu {
-    conn: Connection,
-    owner: String,
-}
-
-impl TrayMenu {
-    fn find(pid: u32) -> TrayMenu {
-        let conn = Connection::session().expect("session bus");
-        let bus = Proxy::new(
-            &conn,
-            "org.freedesktop.DBus",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus",
-        )
-        .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let names: Vec<String> = bus.call("ListNames", &()).unwrap();
-            for name in names.iter().filter(|n| n.starts_with(':')) {
-                let owner_pid: Result<u32, _> =
-                    bus.call("GetConnectionUnixProcessID", &(name.as_str(),));
-                if owner_pid.ok() != Some(pid) {
-                    continue;
-                }
-                let menu = TrayMenu {
-                    conn: conn.clone(),
-                    owner: name.clone(),
-                };
-                if menu.try_layout().is_some() {
-                    return menu;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the app exported no tray menu on the session bus within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-
-    fn proxy(&self) -> Proxy<'_> {
-        Proxy::new(&self.conn, self.owner.as_str(), MENU_PATH, DBUSMENU).unwrap()
-    }
-
-    fn try_layout(&self) -> Option<Vec<MenuItem>> {
-        type Node = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
-        let (_revision, (_, _, children)): (u32, Node) = self
-            .proxy()
-            .call("GetLayout", &(0i32, -1i32, Vec::<String>::new()))
-            .ok()?;
-        let mut items = Vec::new();
-        for child in children {
-            let (id, props, _): Node = Value::from(child).try_into().ok()?;
-            let label = props
-                .get("label")
-                .and_then(|v| String::try_from(v.try_clone().ok()?).ok())
-                .unwrap_or_default();
-            items.push((id, label.replace("__", "_")));
-        }
-        Some(items)
-    }
-
-    /// The labels, "" for separators.
-    fn labels(&self) -> Vec<String> {
-        self.try_layout()
-            .expect("menu layout")
-            .into_iter()
-            .map(|(_, l)| l)
-            .collect()
-    }
-
-    fn click(&self, label: &str) {
-        let layout = self.try_layout().expect("menu layout");
-        let (id, _) = layout
-            .iter()
-            .find(|(_, l)| l == label)
-            .unwrap_or_else(|| panic!("no menu item {label:?} in {layout:?}"));
-        let _: () = self
-            .proxy()
-            .call("Event", &(*id, "clicked", Value::from(""), 0u32))
-            .expect("the click is delivered");
-    }
 }
 
 /// (summary, body) of each notification received.

@@ -69,8 +69,15 @@ pub fn data_dir(overridden: Option<PathBuf>) -> Result<PathBuf, StoreError> {
     })
 }
 
-/// Whether the OS keychain answers (a lookup of an item that does not exist succeeds in saying so).
+/// Whether the OS keychain can be reached. On Linux: a Secret Service owns, or can be started for, the name
+/// `org.freedesktop.secrets` on the session bus (asked over one short-lived connection). Elsewhere: a lookup
+/// of an item that does not exist succeeds in saying so.
 pub fn keychain_reachable() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        secret_service_bulk::reachable()
+    }
+    #[cfg(not(target_os = "linux"))]
     match keyring::Entry::new(KEYCHAIN_SERVICE, "reachability-check") {
         Ok(entry) => matches!(entry.get_secret(), Ok(_) | Err(keyring::Error::NoEntry)),
         Err(_) => false,
@@ -230,6 +237,27 @@ mod secret_service_bulk {
 
     /// (session, parameters, value, content type) as the Secret Service returns a secret.
     type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
+
+    /// Whether `org.freedesktop.secrets` has an owner or is activatable on the session bus.
+    pub fn reachable() -> bool {
+        zbus::block_on(async {
+            let conn = Connection::session().await?;
+            let bus = Proxy::new(
+                &conn,
+                "org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus",
+            )
+            .await?;
+            let owned: bool = bus.call("NameHasOwner", &(DEST,)).await?;
+            if owned {
+                return Ok::<bool, zbus::Error>(true);
+            }
+            let activatable: Vec<String> = bus.call("ListActivatableNames", &()).await?;
+            Ok(activatable.iter().any(|n| n == DEST))
+        })
+        .unwrap_or(false)
+    }
 
     pub fn read_all(
         vault_id: &str,
