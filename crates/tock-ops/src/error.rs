@@ -18,6 +18,9 @@ pub enum ErrorCode {
     Storage,
     NotFound,
     SecretMissing,
+    /// A file's password is wrong (or the file damaged): the person may try again.
+    #[serde(rename = "wrong-password")]
+    WrongPassword,
     Internal,
 }
 
