@@ -51,6 +51,15 @@ const COMMANDS: &[&str] = &[
     "set_clock_correction",
     "troubleshoot",
     "set_sign_in",
+    "auto_backup_status",
+    "choose_backup_folder",
+    "set_auto_backup",
+    "turn_off_auto_backup",
+    "backup_now",
+    "open_restore_file",
+    "unlock_restore",
+    "finish_restore",
+    "cancel_restore",
 ];
 
 fn main() {
