@@ -1120,6 +1120,54 @@ mod tests {
     }
 
     #[test]
+    fn an_hotp_account_further_on_is_the_same_but_other_parameters_are_not() {
+        let entry = |params: OtpParams, issuer: &str| BackupEntry {
+            account: tock_core::import::ImportedEntry {
+                issuer: issuer.into(),
+                name: "alice".into(),
+                secret: Secret::from_bytes(b"12345678901234567890".to_vec()),
+                params,
+                notes: String::new(),
+                favourite: false,
+            },
+            backup_codes: None,
+            backup_codes_stored_at: None,
+            offline_copy: None,
+            sign_in: None,
+            added_at: None,
+            last_used: None,
+        };
+        let hotp = |counter| OtpParams {
+            kind: OtpKind::Hotp { counter },
+            ..OtpParams::totp_default()
+        };
+        let session = memory_session();
+        let id = add_rfc_account(&session, "Bank", hotp(9));
+        let existing = Session::restore_targets(&mut session.lock()).unwrap();
+        let eight = OtpParams {
+            digits: 8,
+            ..OtpParams::totp_default()
+        };
+        let mut other = entry(eight, "Other");
+        other.account.secret = Secret::from_bytes(b"a key of its own!!!!".to_vec());
+        let verdicts = classify(
+            &existing,
+            &[entry(hotp(3), "Bank"), entry(eight, "Renamed"), other],
+        );
+        assert_eq!(
+            verdicts[0],
+            (RestoreAction::Same, Some(id.clone())),
+            "the counter moves on with use"
+        );
+        assert_eq!(
+            verdicts[1],
+            (RestoreAction::Replace, Some(id.clone())),
+            "same secret, other codes"
+        );
+        assert_eq!(verdicts[2], (RestoreAction::Add, None));
+    }
+
+    #[test]
     fn settings_are_checked_and_kept() {
         let session = memory_session();
         let data = tempfile::tempdir().unwrap();
