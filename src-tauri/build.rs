@@ -60,6 +60,15 @@ const COMMANDS: &[&str] = &[
     "change_lock_password",
     "set_storage",
     "show_unlock",
+    "auto_backup_status",
+    "choose_backup_folder",
+    "set_auto_backup",
+    "turn_off_auto_backup",
+    "backup_now",
+    "open_restore_file",
+    "unlock_restore",
+    "finish_restore",
+    "cancel_restore",
 ];
 
 fn main() {

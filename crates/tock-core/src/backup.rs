@@ -362,6 +362,34 @@ pub fn risks(summary: Option<&BackupSummary>) -> Vec<Risk> {
     found
 }
 
+/// Days after the last automatic backup from which it counts as a risk.
+pub const STALE_BACKUP_DAYS: u64 = 7;
+
+/// Why the whole vault would be lost with this computer: the automatic backups' state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VaultRisk {
+    /// Automatic backups are off, or none was written yet.
+    NoAutomaticBackup,
+    /// The last automatic backup is this many days old ([`STALE_BACKUP_DAYS`] or more).
+    LastBackupDaysAgo(u64),
+}
+
+/// The vault-wide risks: `folder_set` says whether automatic backups are on, `last_backup_at` when the last
+/// one was written (Unix seconds), `now` the time.
+pub fn vault_risks(folder_set: bool, last_backup_at: Option<u64>, now: u64) -> Vec<VaultRisk> {
+    match last_backup_at {
+        Some(at) if folder_set => {
+            let days = now.saturating_sub(at) / 86_400;
+            if days >= STALE_BACKUP_DAYS {
+                vec![VaultRisk::LastBackupDaysAgo(days)]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => vec![VaultRisk::NoAutomaticBackup],
+    }
+}
+
 /// A line of pasted text that gave no code, for the person to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ignored {
@@ -926,6 +954,39 @@ mod tests {
             Err(BackupError::Damaged)
         );
         assert!(!format!("{set:?}").contains("abcd"), "Debug redacts codes");
+    }
+
+    #[test]
+    fn vault_readiness_counts_missing_and_old_automatic_backups() {
+        let day = 86_400;
+        let now = 100 * day;
+        assert_eq!(
+            vault_risks(false, None, now),
+            [VaultRisk::NoAutomaticBackup]
+        );
+        assert_eq!(
+            vault_risks(true, None, now),
+            [VaultRisk::NoAutomaticBackup],
+            "on, but none written yet"
+        );
+        assert_eq!(
+            vault_risks(false, Some(now), now),
+            [VaultRisk::NoAutomaticBackup],
+            "turned off after a backup"
+        );
+        assert!(vault_risks(true, Some(now - 6 * day - 86_399), now).is_empty());
+        assert_eq!(
+            vault_risks(true, Some(now - 7 * day), now),
+            [VaultRisk::LastBackupDaysAgo(7)]
+        );
+        assert_eq!(
+            vault_risks(true, Some(now - 30 * day - 5), now),
+            [VaultRisk::LastBackupDaysAgo(30)]
+        );
+        assert!(
+            vault_risks(true, Some(now + 60), now).is_empty(),
+            "clock went back"
+        );
     }
 
     #[test]

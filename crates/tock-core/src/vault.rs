@@ -8,6 +8,9 @@ use crate::otp::{self, Code, DigitsPolicy, OtpKind, ParamError};
 use crate::{Account, AccountId, OtpParams, Secret, SignInMethod, VaultDoc};
 
 mod backup_codes;
+mod restore;
+
+pub use restore::Restored;
 
 /// Where secrets are kept: one item per account, keyed by vault id and account id.
 pub trait SecretStore {

@@ -20,7 +20,7 @@ pub enum ErrorCode {
     SecretMissing,
     /// The app lock is on and the vault is not unlocked.
     Locked,
-    /// The password does not open the vault.
+    /// The password does not open the vault, or a file's password is wrong: the person may try again.
     #[serde(rename = "wrong-password")]
     #[ts(rename = "wrong-password")]
     WrongPassword,

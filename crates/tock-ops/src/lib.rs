@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+pub mod autobackup;
 pub mod backup;
 pub mod clock;
 pub mod codes;

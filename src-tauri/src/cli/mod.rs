@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use tock_ops::Session;
 
 mod add;
+mod autobackup;
 mod backup_codes;
 mod code;
 mod copy;
@@ -87,6 +88,14 @@ pub enum Command {
         #[command(subcommand)]
         command: backup_codes::BackupCommand,
     },
+    /// Automatic encrypted backups of the whole vault: now, status, set DIR, off.
+    Backup {
+        /// What to do.
+        #[command(subcommand)]
+        command: autobackup::BackupCommand,
+    },
+    /// Restore a backup file: prints what would be added, replaced or left alone, then asks (or --yes).
+    Restore(autobackup::RestoreArgs),
     /// Copy an account's code to the clipboard (marked as sensitive) and clear it later if it is still there.
     Copy(copy::CopyArgs),
     /// Import another authenticator's export file; prints "imported N, skipped M" and the skipped entries.
@@ -173,6 +182,8 @@ pub fn run(command: Command, data_dir: &Path, password_file: Option<PathBuf>) ->
             || open(data_dir),
         ),
         Command::BackupCodes { command } => backup_codes::run(command, &open(data_dir)?),
+        Command::Backup { command } => autobackup::run(command, &open(data_dir)?, data_dir),
+        Command::Restore(args) => autobackup::restore(args, &open(data_dir)?),
         Command::Copy(args) => copy::run(args, data_dir),
         Command::Remove { id } => remove::run(&open(data_dir)?, &id),
         Command::Import(args) => import::run(args, &open(data_dir)?),

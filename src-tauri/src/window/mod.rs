@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use tauri::Manager;
+use tock_ops::autobackup::AutoBackupStore;
 use tock_ops::moves::MovesStore;
 use tock_ops::settings::SettingsStore;
 use tock_ops::Session;
@@ -59,6 +60,8 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
         .manage(commands::backup::BackupState::default())
         .manage(SettingsStore::open(data_dir))
         .manage(MovesStore::open(data_dir))
+        .manage(AutoBackupStore::open(data_dir))
+        .manage(commands::autobackup::RestoreState::default())
         .manage(commands::transfer::ImportState::default())
         .manage(commands::trouble::ClockState::default())
         .manage(commands::lock::Activity::default())
@@ -125,6 +128,15 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
             commands::lock::change_lock_password,
             commands::lock::set_storage,
             commands::lock::show_unlock,
+            commands::autobackup::auto_backup_status,
+            commands::autobackup::choose_backup_folder,
+            commands::autobackup::set_auto_backup,
+            commands::autobackup::turn_off_auto_backup,
+            commands::autobackup::backup_now,
+            commands::autobackup::open_restore_file,
+            commands::autobackup::unlock_restore,
+            commands::autobackup::finish_restore,
+            commands::autobackup::cancel_restore,
         ]))
         .on_window_event(|window, event| {
             main_window::on_window_event(window, event);
@@ -148,6 +160,7 @@ pub fn run(data_dir: &Path, quick_search: bool) -> Result<(), String> {
                     commands::lock::lock(&locker);
                 }
             });
+            commands::autobackup::start(app.handle());
             if quick_search {
                 palette::open(app.handle());
             }

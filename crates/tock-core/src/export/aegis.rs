@@ -67,9 +67,13 @@ pub fn plain(entries: &[ExportEntry<'_>]) -> Zeroizing<String> {
 
 /// An encrypted Aegis vault with one password slot.
 pub fn encrypted(entries: &[ExportEntry<'_>], password: &str, keys: &AegisKeys) -> String {
-    let db = content(entries, &keys.master_key);
+    seal(&content(entries, &keys.master_key), password, keys)
+}
+
+/// An encrypted Aegis vault holding the database object `db` (which [`content`] made, perhaps with more in it).
+pub(crate) fn seal(db: &Wiped, password: &str, keys: &AegisKeys) -> String {
     let db_text =
-        Zeroizing::new(serde_json::to_string(&*db).expect("JSON values always serialise"));
+        Zeroizing::new(serde_json::to_string(&**db).expect("JSON values always serialise"));
     let (log_n, r, p) = SCRYPT;
     let params = scrypt::Params::new(log_n, r, p, 32).expect("Aegis's scrypt parameters are valid");
     let mut derived = Zeroizing::new([0u8; 32]);
@@ -102,7 +106,7 @@ pub fn encrypted(entries: &[ExportEntry<'_>], password: &str, keys: &AegisKeys) 
 }
 
 /// The content (database) object. `seed` makes the entry uuids (hashed with each entry).
-fn content(entries: &[ExportEntry<'_>], seed: &[u8]) -> Wiped {
+pub(crate) fn content(entries: &[ExportEntry<'_>], seed: &[u8]) -> Wiped {
     let list: Vec<Value> = entries
         .iter()
         .enumerate()

@@ -9,10 +9,13 @@
 //! - [`uri_list::uri_list`]: one `otpauth://` URI per line.
 //! - [`google::google_transfer`]: Google Authenticator transfer URIs (`otpauth-migration://`), ten accounts
 //!   each, leaving out (and naming) the accounts the format cannot carry.
+//! - [`backup_file::write`] and [`backup_file::read`]: Tock's automatic backups, an encrypted Aegis vault that
+//!   also carries backup codes (with their used marks), sign-in notes and dates in keys Aegis ignores.
 use crate::import::ImportedEntry;
 use crate::{Account, OtpParams, Secret};
 
 pub mod aegis;
+pub mod backup_file;
 pub mod google;
 pub mod uri_list;
 

@@ -170,6 +170,12 @@ fn slot(v: &Value) -> Result<Slot, ImportError> {
 
 impl Sealed {
     pub(crate) fn open(&self, password: &str) -> Result<Imported, ImportError> {
+        let db = self.open_db(password)?;
+        read_db(&db)
+    }
+
+    /// Decrypts the database object with `password` (its strings zeroized on drop), unread.
+    pub(crate) fn open_db(&self, password: &str) -> Result<super::Wiped, ImportError> {
         let wrong = ImportError::WrongPassword { format: FORMAT };
         let mut master = None;
         for slot in &self.slots {
@@ -195,7 +201,7 @@ impl Sealed {
         if !db.is_object() {
             return Err(corrupt("its database is not a JSON object"));
         }
-        read_db(&db)
+        Ok(db)
     }
 }
 
@@ -217,7 +223,7 @@ fn read_db(db: &Value) -> Result<Imported, ImportError> {
     out.finish()
 }
 
-fn entry(e: &Value, issuer: &str, name: &str) -> Result<super::ImportedEntry, String> {
+pub(crate) fn entry(e: &Value, issuer: &str, name: &str) -> Result<super::ImportedEntry, String> {
     let kind = match str_field(e, "type").map(str::to_ascii_lowercase).as_deref() {
         Some("totp") => RawKind::Totp,
         Some("hotp") => RawKind::Hotp,

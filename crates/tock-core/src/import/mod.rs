@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::otp::{DigitsPolicy, STEAM_DIGITS, STEAM_PERIOD};
 use crate::{Algorithm, OtpKind, OtpParams, Secret};
 
-mod aegis;
+pub(crate) mod aegis;
 mod andotp;
 mod bitwarden;
 mod ente;
@@ -288,6 +288,14 @@ impl Encrypted {
         self.format
     }
 
+    /// The envelope of an encrypted Aegis vault (Tock's backup files are those), else `None`.
+    pub(crate) fn into_aegis(self) -> Option<aegis::Sealed> {
+        match self.sealed {
+            Sealed::Aegis(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// Decrypts with `password` and reads the entries. A wrong password is [`ImportError::WrongPassword`]; the
     /// key derivation runs with the file's own parameters, which [`read`] already checked against [`limits`].
     pub fn decrypt(&self, password: &str) -> Result<Imported, ImportError> {
@@ -510,7 +518,7 @@ impl Drop for Wiped {
 }
 
 /// serde_json with its default recursion limit (128), so deep nesting is an error, not a stack overflow.
-fn parse_json(text: &str) -> Result<Value, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| {
         if e.is_eof() {
             "it ends too early".to_string()

@@ -1,6 +1,7 @@
 //! The Tauri commands, by what they are about. Each is a few lines: deserialize, call one operation of
 //! [`tock_ops`] (or a desktop part), tell the window and the tray what changed, return.
 pub mod accounts;
+pub mod autobackup;
 pub mod backup;
 pub mod camera;
 pub mod lock;
