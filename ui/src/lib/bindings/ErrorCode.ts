@@ -3,4 +3,4 @@
 /**
  * Error kinds the UI can react to.
  */
-export type ErrorCode = "invalid_input" | "keychain" | "storage" | "not_found" | "secret_missing" | "wrong-password" | "internal";
+export type ErrorCode = "invalid_input" | "keychain" | "storage" | "not_found" | "secret_missing" | "locked" | "wrong-password" | "wait" | "internal";
