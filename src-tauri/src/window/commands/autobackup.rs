@@ -37,6 +37,11 @@ enum Pending {
 }
 
 impl RestoreState {
+    /// Drops the file being read (and any secret it holds): locking forgets it.
+    pub fn forget(&self) {
+        drop(self.take());
+    }
+
     fn take(&self) -> Option<Pending> {
         self.pending
             .lock()

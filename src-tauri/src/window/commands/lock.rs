@@ -65,11 +65,16 @@ pub fn announce(app: &AppHandle) {
     }
 }
 
-/// Locks now, if the lock is on and Tock unlocked.
+/// Locks now, if the lock is on and Tock unlocked: the session forgets the key, the cached secrets and the
+/// scans awaiting review; the window forgets an import or a restore under way and stops the camera.
 pub fn lock(app: &AppHandle) {
     let session = app.state::<Session>();
     if session.lock_enabled() && !session.is_locked() {
         session.lock_now();
+        // What the window holds beside the session: an import or a restore under way, the camera.
+        app.state::<super::transfer::ImportState>().forget();
+        app.state::<super::autobackup::RestoreState>().forget();
+        app.state::<crate::desktop::camera::Cameras>().stop();
         announce(app);
     }
 }

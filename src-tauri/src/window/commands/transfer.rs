@@ -35,6 +35,11 @@ enum Pending {
 }
 
 impl ImportState {
+    /// Drops the file being read (and any secret it holds): locking forgets it.
+    pub fn forget(&self) {
+        drop(self.take());
+    }
+
     fn take(&self) -> Option<Pending> {
         self.pending
             .lock()
