@@ -234,8 +234,28 @@ impl Session {
         if !vault.secrets().is_locked() {
             return Ok(());
         }
-        let (_, key) = self.check_password(password, now)?;
+        let (state, key) = self.check_password(password, now)?;
+        // Parameters below today's (a lock made by an older Tock) are raised now that the password is at
+        // hand: one atomic write of storage.json, the vault key unchanged.
+        if state
+            .lock
+            .as_ref()
+            .is_some_and(|w| w.params != KdfParams::DEFAULT)
+        {
+            let _ = self.rewrap(&key, password);
+        }
         vault.secrets().set_key(key);
+        Ok(())
+    }
+
+    /// Wraps the vault key under `password` with today's parameters (a new salt and nonce) in storage.json.
+    fn rewrap(&self, key: &VaultKey, password: &str) -> Result<()> {
+        let dir = self.dir()?;
+        let wrapped = new_wrap(key, password)?;
+        let _hold = storage::StorageLock::shared(dir);
+        let mut state = StorageState::load(dir).map_err(VaultError::from)?;
+        state.lock = Some(wrapped);
+        state.save(dir).map_err(VaultError::from)?;
         Ok(())
     }
 
@@ -283,15 +303,9 @@ impl Session {
 
     /// Changes the lock's password: the vault key is wrapped again, nothing else changes (one atomic write).
     pub fn change_lock_password(&self, old: &str, new: &str, now: u64) -> Result<()> {
-        let dir = self.dir()?;
         let (_, key) = self.check_password(old, now)?;
-        let wrapped = new_wrap(&key, new)?;
         let _inner = self.lock_alone();
-        let _hold = storage::StorageLock::shared(dir);
-        let mut state = StorageState::load(dir).map_err(VaultError::from)?;
-        state.lock = Some(wrapped);
-        state.save(dir).map_err(VaultError::from)?;
-        Ok(())
+        self.rewrap(&key, new)
     }
 
     /// Moves the secrets to the keychain or the encrypted file. To the file with the lock off, `password` is
@@ -441,6 +455,22 @@ mod tests {
             ErrorCode::WrongPassword
         );
         third.unlock("new one", 105).unwrap();
+        // A lock written with older, weaker parameters is raised to today's at the next unlock.
+        let mut state = StorageState::load(dir.path()).unwrap();
+        let key = lock::unwrap(state.lock.as_ref().unwrap(), "new one").unwrap();
+        let weak = KdfParams {
+            m_kib: 8 * 1024,
+            t: 1,
+            p: 1,
+        };
+        state.lock = Some(lock::wrap(&key, "new one", weak, [1; 16], [2; 24]));
+        state.save(dir.path()).unwrap();
+        let fourth = Session::open(dir.path());
+        fourth.unlock("new one", 107).unwrap();
+        let raised = StorageState::load(dir.path()).unwrap().lock.unwrap();
+        assert_eq!(raised.params, KdfParams::DEFAULT);
+        assert_ne!(raised.salt, state.lock.unwrap().salt, "a new salt");
+        assert!(fourth.doc().is_ok());
         let err = third.disable_lock("new one", 106, &mut |_| {}).unwrap_err();
         assert!(
             err.message.contains("always has the lock on"),
