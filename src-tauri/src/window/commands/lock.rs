@@ -122,6 +122,23 @@ fn sender(channel: Channel<ProgressStep>) -> impl FnMut(ProgressStep) {
     }
 }
 
+/// Runs a move of the items (`f`, given the password and the progress sink) off the UI thread, then tells
+/// everyone what changed and returns the new status.
+async fn moving(
+    app: AppHandle,
+    password: String,
+    on_progress: Channel<ProgressStep>,
+    f: impl FnOnce(&Session, &str, &mut dyn FnMut(ProgressStep)) -> Result<()> + Send + 'static,
+) -> Result<LockStatus> {
+    let password = Zeroizing::new(password);
+    blocking(move || {
+        f(&app.state::<Session>(), &password, &mut sender(on_progress))?;
+        announce(&app);
+        status(&app)
+    })
+    .await
+}
+
 /// Turns the lock on with this password (every item sealed; progress on the channel).
 #[tauri::command]
 pub async fn enable_lock(
@@ -129,14 +146,7 @@ pub async fn enable_lock(
     password: String,
     on_progress: Channel<ProgressStep>,
 ) -> Result<LockStatus> {
-    let password = Zeroizing::new(password);
-    blocking(move || {
-        app.state::<Session>()
-            .enable_lock(&password, &mut sender(on_progress))?;
-        announce(&app);
-        status(&app)
-    })
-    .await
+    moving(app, password, on_progress, |s, pw, p| s.enable_lock(pw, p)).await
 }
 
 /// Turns the lock off (the password is checked first).
@@ -146,12 +156,8 @@ pub async fn disable_lock(
     password: String,
     on_progress: Channel<ProgressStep>,
 ) -> Result<LockStatus> {
-    let password = Zeroizing::new(password);
-    blocking(move || {
-        app.state::<Session>()
-            .disable_lock(&password, raw_now(), &mut sender(on_progress))?;
-        announce(&app);
-        status(&app)
+    moving(app, password, on_progress, |s, pw, p| {
+        s.disable_lock(pw, raw_now(), p)
     })
     .await
 }
@@ -179,12 +185,8 @@ pub async fn set_storage(
     password: String,
     on_progress: Channel<ProgressStep>,
 ) -> Result<LockStatus> {
-    let password = Zeroizing::new(password);
-    blocking(move || {
-        app.state::<Session>()
-            .set_storage(kind, &password, raw_now(), &mut sender(on_progress))?;
-        announce(&app);
-        status(&app)
+    moving(app, password, on_progress, move |s, pw, p| {
+        s.set_storage(kind, pw, raw_now(), p)
     })
     .await
 }
