@@ -1,7 +1,8 @@
 //! The app lock in the real app, on one app start with the lock on: the window starts on its lock screen
 //! with no account anywhere in the page, every command but the lock's few is refused from the webview, the
 //! tray lists no account; a wrong password is named, the right one shows the codes; the header's button
-//! locks, the tray's Lock locks, and the idle lock (a 6-s setting) locks by itself.
+//! locks, the tray's Lock locks, the idle lock (a 6-s setting) locks by itself, and so does the screen saver's
+//! `ActiveChanged(true)` signal.
 use std::time::{Duration, Instant};
 
 use tock_e2e::{cli, App, TrayMenu, RFC_SEED};
@@ -234,5 +235,25 @@ async fn locked_nothing_shows_the_password_unlocks_and_every_way_of_locking_lock
         unlocked_at.elapsed()
     );
     assert!(!page_text(&app).await.contains("GitHub"));
+
+    // Unlocked, then the screen saver starts (its signal on the session bus, sent by another client): locked.
+    eprintln!("step: the screen saver starts");
+    unlock(&app, PASSWORD).await;
+    app.find("account-list").await;
+    tokio::task::spawn_blocking(|| {
+        let conn = zbus::blocking::Connection::session().expect("session bus");
+        conn.emit_signal(
+            None::<&str>,
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver",
+            "ActiveChanged",
+            &(true,),
+        )
+        .expect("the signal is sent");
+    })
+    .await
+    .unwrap();
+    // Within 3 s of unlocking: the idle lock (6 s) cannot be what locked it.
+    wait_for_lock_screen(&app, Duration::from_secs(3)).await;
     app.close().await;
 }

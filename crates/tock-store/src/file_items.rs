@@ -199,7 +199,13 @@ mod tests {
             [5]
         );
         assert_eq!(store.get("w", &id).unwrap(), None);
-        assert_eq!(store.get_many("v", &[id.clone()]).unwrap().len(), 1);
+        assert_eq!(
+            store
+                .get_many("v", std::slice::from_ref(&id))
+                .unwrap()
+                .len(),
+            1
+        );
         store.delete("v", &id).unwrap();
         assert_eq!(store.get("v", &id).unwrap(), None);
         assert!(store.get_backup_codes("v", &id).unwrap().is_some());

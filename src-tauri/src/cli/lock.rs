@@ -57,7 +57,7 @@ fn new_password(file: Option<&Path>) -> Result<zeroize::Zeroizing<String>, Strin
 }
 
 fn progress(step: ProgressStep) {
-    if step.total >= 20 && (step.done % 20 == 0 || step.done == step.total) {
+    if step.total >= 20 && (step.done.is_multiple_of(20) || step.done == step.total) {
         eprintln!("{} of {} accounts", step.done, step.total);
     }
 }
