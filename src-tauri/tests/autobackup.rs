@@ -3,38 +3,17 @@
 //! restored into a fresh data folder with the same codes, backup codes and sign-in methods, the review's
 //! replace/same rules, and the file decrypted by an independent reader (`aegis_reader.py`, Python's
 //! `cryptography` following Aegis's docs/vault.md).
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 mod common;
-use common::{ok, require_secret_service, tock, BIN};
+use common::{ok, require_secret_service, tock, tock_with_input};
 
 const RFC_SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const BANK_SEED: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const AT: &str = "1700000000";
 /// The key of a GitHub account enrolled again in another vault.
 const NEW_SEED: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
-
-fn with_input(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TOCK_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tock runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 /// Runs tock, which must fail with one `error:` line; returns it and the standard output.
 fn fails(dir: &Path, args: &[&str]) -> (String, String) {
@@ -103,10 +82,10 @@ fn fixture() -> Fixture {
             ),
         ],
     );
-    let out = with_input(
+    let out = tock_with_input(
         vault,
         &["backup-codes", "add", "GitHub", "-"],
-        "1111-2222\n3333-4444\n5555-6666\n",
+        Some("1111-2222\n3333-4444\n5555-6666\n"),
     );
     assert!(
         out.status.success(),

@@ -1,12 +1,11 @@
 //! Black-box tests of `tock backup-codes` against a real Secret Service (run through scripts/test or
 //! scripts/with-keyring; without one they fail and say so). The layouts come from tock-core's fixtures
 //! (`tests/fixtures/backup-codes`, see its PROVENANCE.md).
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 mod common;
-use common::{ok, require_secret_service, BIN};
+use common::{ok, require_secret_service, tock_with_input};
 
 /// The ten codes of the Google-style fixture, in order.
 const GOOGLE_CODES: [&str; 10] = [
@@ -18,25 +17,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../crates/tock-core/tests/fixtures/backup-codes")
         .join(name)
-}
-
-fn tock_with_input(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TOCK_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tock runs");
-    let mut stdin = child.stdin.take().unwrap();
-    if let Some(text) = input {
-        stdin.write_all(text.as_bytes()).unwrap();
-    }
-    drop(stdin);
-    child.wait_with_output().unwrap()
 }
 
 fn run_ok(dir: &Path, args: &[&str], input: Option<&str>) -> (String, String) {

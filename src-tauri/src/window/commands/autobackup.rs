@@ -3,7 +3,6 @@
 //! the chosen replacements), and the background thread that writes a backup when one is due. The folder and
 //! the file are chosen in native dialogs in Rust: the webview has no file permission.
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -26,32 +25,12 @@ use crate::window::events::notify_changed;
 const CHECK_EVERY: Duration = Duration::from_secs(60);
 
 /// The backup file chosen for restoring, until it is restored or the dialog closes.
-#[derive(Default)]
-pub struct RestoreState {
-    pending: Mutex<Option<Pending>>,
-}
+pub type RestoreState = super::Slot<Pending>;
 
-enum Pending {
+/// What it holds: the file, sealed until its password is given.
+pub enum Pending {
     Sealed(SealedBackup, String),
     Open(BackupContents, String),
-}
-
-impl RestoreState {
-    /// Drops the file being read (and any secret it holds): locking forgets it.
-    pub fn forget(&self) {
-        drop(self.take());
-    }
-
-    fn take(&self) -> Option<Pending> {
-        self.pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-    }
-
-    fn put(&self, pending: Pending) {
-        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(pending);
-    }
 }
 
 /// A backup file chosen for restoring (it is always encrypted: ask its password, then `unlock_restore`).

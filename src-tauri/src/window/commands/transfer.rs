@@ -4,7 +4,6 @@
 //! another device, and the checklists kept across restarts. The webview gets no file permission and no
 //! secret except the QR codes it asked to show.
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -24,32 +23,12 @@ use crate::desktop::clock::now;
 use crate::window::events::notify_changed;
 
 /// The file read by the open dialog, until it is imported or the dialog closes.
-#[derive(Default)]
-pub struct ImportState {
-    pending: Mutex<Option<Pending>>,
-}
+pub type ImportState = super::Slot<Pending>;
 
-enum Pending {
+/// What it holds: the file, sealed until its password is given.
+pub enum Pending {
     Sealed(Encrypted),
     Open(Imported),
-}
-
-impl ImportState {
-    /// Drops the file being read (and any secret it holds): locking forgets it.
-    pub fn forget(&self) {
-        drop(self.take());
-    }
-
-    fn take(&self) -> Option<Pending> {
-        self.pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-    }
-
-    fn put(&self, pending: Pending) {
-        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(pending);
-    }
 }
 
 /// A file chosen for import: its format, and its entries unless it waits for a password.
